@@ -1,0 +1,307 @@
+//! Answers as they arrive (loosely typed JSON-like values) and their
+//! interpretation per item kind into typed values or Norwegian messages.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::expr::Value;
+use crate::model::{Item, ItemKind};
+
+/// One raw answer, as the browser or an import sends it.
+///
+/// Numbers may arrive as text ("4,5"): interpretation by the item's kind
+/// decides what is valid, so a wrong type gives a message, never a panic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// No answer.
+    Null,
+    /// A truth value (not used by any kind; reported as a wrong type).
+    Bool(bool),
+    /// A number: a code, a count, a decimal.
+    Number(f64),
+    /// Text, or a number typed as text.
+    Text(String),
+    /// Several codes.
+    List(Vec<Answer>),
+    /// An age range (`lower`/`upper`) or grid rows by code.
+    Map(BTreeMap<String, Answer>),
+}
+
+/// A respondent's answers plus the warnings they have confirmed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerSet {
+    /// Answers by item id.
+    #[serde(default)]
+    pub values: BTreeMap<String, Answer>,
+    /// Keys of warnings the respondent confirmed (see [`crate::Problem::key`]).
+    #[serde(default)]
+    pub confirmed: BTreeSet<String>,
+}
+
+impl AnswerSet {
+    /// Sets one answer (builder style, handy in tests).
+    pub fn with(mut self, id: &str, answer: Answer) -> Self {
+        self.values.insert(id.to_owned(), answer);
+        self
+    }
+}
+
+impl From<i64> for Answer {
+    fn from(n: i64) -> Self {
+        Answer::Number(n as f64)
+    }
+}
+
+impl From<&str> for Answer {
+    fn from(s: &str) -> Self {
+        Answer::Text(s.to_owned())
+    }
+}
+
+impl From<Vec<i64>> for Answer {
+    fn from(v: Vec<i64>) -> Self {
+        Answer::List(v.into_iter().map(Answer::from).collect())
+    }
+}
+
+/// Why an answer cannot be interpreted; `target` names the part (a grid
+/// row code, `lower`, `upper`) when the problem is in one part.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Invalid {
+    pub code: &'static str,
+    pub message: String,
+    pub target: Option<String>,
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid { code, message: message.into(), target: None }
+}
+
+/// Formats a number the Norwegian way (decimal comma).
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}").replace('.', ",")
+    }
+}
+
+/// Parses a decimal number written the Norwegian way ("4,5") or with a
+/// point; spaces between digit groups ("1 000") are allowed.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned = cleaned.replacen(',', ".", 1);
+    let body = cleaned.strip_prefix('-').unwrap_or(&cleaned);
+    let valid = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().filter(|c| *c == '.').count() <= 1
+        && body.chars().any(|c| c.is_ascii_digit());
+    if !valid {
+        return None;
+    }
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+fn number(answer: &Answer) -> Result<Option<f64>, ()> {
+    match answer {
+        Answer::Null => Ok(None),
+        Answer::Number(n) if n.is_finite() => Ok(Some(*n)),
+        Answer::Text(t) if t.trim().is_empty() => Ok(None),
+        Answer::Text(t) => parse_decimal(t).map(Some).ok_or(()),
+        _ => Err(()),
+    }
+}
+
+fn integer(answer: &Answer, min: i64, max: i64) -> Result<Option<f64>, Invalid> {
+    match number(answer) {
+        Ok(None) => Ok(None),
+        Ok(Some(n)) if n.fract() != 0.0 => Err(invalid("not_integer", "Skriv et helt tall, for eksempel 4.")),
+        Ok(Some(n)) if n < min as f64 || n > max as f64 => Err(invalid(
+            "out_of_range",
+            format!("Tallet må være mellom {} og {}.", format_number(min as f64), format_number(max as f64)),
+        )),
+        Ok(Some(n)) => Ok(Some(n)),
+        Err(()) => Err(invalid("not_integer", "Skriv et helt tall, for eksempel 4.")),
+    }
+}
+
+fn code_of(answer: &Answer) -> Option<i64> {
+    match answer {
+        Answer::Number(n) if n.fract() == 0.0 => Some(*n as i64),
+        Answer::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn text_of<'a>(answer: &'a Answer, max_length: u32) -> Result<Option<&'a str>, Invalid> {
+    match answer {
+        Answer::Null => Ok(None),
+        Answer::Text(t) if t.trim().is_empty() => Ok(None),
+        Answer::Text(t) if t.chars().count() > max_length as usize => Err(invalid(
+            "too_long",
+            format!("Teksten kan ikke være lengre enn {max_length} tegn."),
+        )),
+        Answer::Text(t) => Ok(Some(t)),
+        _ => Err(invalid("wrong_type", "Svaret har feil format. Skriv inn tekst.")),
+    }
+}
+
+/// Interprets a raw answer by the item's kind: `Ok(Value::Null)` when
+/// unanswered, the typed value when valid, the first problem otherwise.
+pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> {
+    let choice_error = || invalid("unknown_option", "Velg et av svaralternativene.");
+    match &item.kind {
+        ItemKind::Text { max_length } | ItemKind::LongText { max_length } | ItemKind::Specify { max_length, .. } => {
+            Ok(text_of(answer, *max_length)?.map_or(Value::Null, |t| Value::Str(t.to_owned())))
+        }
+        ItemKind::Integer { min, max } => Ok(integer(answer, *min, *max)?.map_or(Value::Null, Value::Num)),
+        ItemKind::Percent => Ok(integer(answer, 0, 100)?.map_or(Value::Null, Value::Num)),
+        ItemKind::Decimal { min, max } => match number(answer) {
+            Ok(None) => Ok(Value::Null),
+            Ok(Some(n)) if n < *min || n > *max => Err(invalid(
+                "out_of_range",
+                format!("Tallet må være mellom {} og {}.", format_number(*min), format_number(*max)),
+            )),
+            Ok(Some(n)) => Ok(Value::Num(n)),
+            Err(()) => Err(invalid("not_number", "Skriv et tall, for eksempel 4,5.")),
+        },
+        ItemKind::SingleChoice { options } => match answer {
+            Answer::Null => Ok(Value::Null),
+            Answer::Text(t) if t.trim().is_empty() => Ok(Value::Null),
+            a => {
+                let code = code_of(a).ok_or_else(choice_error)?;
+                options.iter().find(|o| o.code == code).ok_or_else(choice_error)?;
+                Ok(Value::Num(code as f64))
+            }
+        },
+        ItemKind::MultipleChoice { options, min_choices, max_choices } => {
+            let list = match answer {
+                Answer::Null => return Ok(Value::Null),
+                Answer::List(l) => l,
+                _ => return Err(invalid("wrong_type", "Svaret har feil format. Kryss av i listen.")),
+            };
+            let mut codes = Vec::new();
+            for a in list {
+                let code = code_of(a).ok_or_else(choice_error)?;
+                options.iter().find(|o| o.code == code).ok_or_else(choice_error)?;
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+            if codes.is_empty() {
+                return Ok(Value::Null);
+            }
+            if let Some(max) = max_choices {
+                if codes.len() > *max as usize {
+                    let noun = if *max == 1 { "alternativ" } else { "alternativer" };
+                    return Err(invalid("too_many", format!("Du kan velge høyst {max} {noun}.")));
+                }
+            }
+            if codes.len() < *min_choices as usize {
+                return Err(invalid("too_few", format!("Velg minst {min_choices} alternativer.")));
+            }
+            if codes.len() > 1 {
+                if let Some(ex) = options.iter().find(|o| o.exclusive && codes.contains(&o.code)) {
+                    return Err(invalid(
+                        "exclusive",
+                        format!("«{}» kan ikke kombineres med andre svar.", ex.label.trim()),
+                    ));
+                }
+            }
+            codes.sort_unstable();
+            Ok(Value::Set(codes))
+        }
+        ItemKind::AgeRange { min, max } => {
+            let map = match answer {
+                Answer::Null => return Ok(Value::Null),
+                Answer::Map(m) => m,
+                _ => return Err(invalid("wrong_type", "Svaret har feil format. Skriv inn nedre og øvre aldersgrense.")),
+            };
+            if let Some(k) = map.keys().find(|k| *k != "lower" && *k != "upper") {
+                return Err(invalid("wrong_type", format!("Ukjent felt «{k}» i aldersgrensen.")));
+            }
+            let bound = |key: &str| {
+                integer(map.get(key).unwrap_or(&Answer::Null), *min, *max).map_err(|mut e| {
+                    e.target = Some(key.to_owned());
+                    e
+                })
+            };
+            let (lower, upper) = (bound("lower")?, bound("upper")?);
+            if let (Some(l), Some(u)) = (lower, upper) {
+                if l > u {
+                    return Err(invalid(
+                        "range_order",
+                        "Nedre aldersgrense kan ikke være høyere enn øvre aldersgrense.",
+                    ));
+                }
+            }
+            if lower.is_none() && upper.is_none() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Range(lower, upper))
+        }
+        ItemKind::CountGrid { rows, max } => {
+            let map = match answer {
+                Answer::Null => return Ok(Value::Null),
+                Answer::Map(m) => m,
+                _ => return Err(invalid("wrong_type", "Svaret har feil format. Skriv antall per rad.")),
+            };
+            let mut grid = BTreeMap::new();
+            for (key, raw) in map {
+                let row = key
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|c| rows.iter().find(|r| r.code == c))
+                    .ok_or_else(|| invalid("unknown_row", format!("Ukjent rad «{key}».")))?;
+                let n = integer(raw, 0, *max).map_err(|mut e| {
+                    e.message = format!("{}: {}", row.label.trim(), e.message);
+                    e.target = Some(key.clone());
+                    e
+                })?;
+                if let Some(n) = n {
+                    grid.insert(row.code, n);
+                }
+            }
+            Ok(if grid.is_empty() { Value::Null } else { Value::Grid(grid) })
+        }
+        ItemKind::Registry { registry, .. } => match answer {
+            Answer::Null => Ok(Value::Null),
+            Answer::Text(t) if t.trim().is_empty() => Ok(Value::Null),
+            Answer::Text(t) if t.len() == registry.code_len() && t.chars().all(|c| c.is_ascii_digit()) => {
+                Ok(Value::Str(t.clone()))
+            }
+            _ => Err(invalid("unknown_option", "Velg fra listen.")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_accept_the_norwegian_comma() {
+        assert_eq!(parse_decimal("4,5"), Some(4.5));
+        assert_eq!(parse_decimal(" 4.5 "), Some(4.5));
+        assert_eq!(parse_decimal("1 000"), Some(1000.0));
+        assert_eq!(parse_decimal("12"), Some(12.0));
+        assert_eq!(parse_decimal("abc"), None);
+        assert_eq!(parse_decimal("4,5,6"), None);
+        assert_eq!(parse_decimal(","), None);
+        assert_eq!(parse_decimal("1e5"), None);
+        assert_eq!(format_number(4.5), "4,5");
+        assert_eq!(format_number(20.0), "20");
+    }
+
+    #[test]
+    fn answers_deserialise_from_loose_json() {
+        let a: Answer = serde_json::from_str(r#"{"lower": 13, "upper": "18"}"#).unwrap();
+        assert!(matches!(a, Answer::Map(_)));
+        let a: Answer = serde_json::from_str("[1, 2]").unwrap();
+        assert_eq!(a, Answer::from(vec![1, 2]));
+        let a: Answer = serde_json::from_str("null").unwrap();
+        assert_eq!(a, Answer::Null);
+    }
+}

@@ -1,0 +1,64 @@
+//! The omfang survey-definition format and its one engine.
+//!
+//! This crate knows nothing about HTTP, SQL, tokio or the DOM: it turns
+//! definition text into a typed [`SurveyDefinition`] ([`parse`]), checks it
+//! ([`lint()`]), decides which items are visible and required and validates
+//! answers ([`validate()`]), computes progress, and describes the survey as a
+//! [`Codebook`]. The backend uses it natively and the browser app uses the
+//! same code compiled to wasm32, so a rule exists exactly once.
+
+mod answer;
+mod codebook;
+mod diagnostic;
+pub mod expr;
+mod lint;
+mod model;
+mod parse;
+mod validate;
+
+pub use answer::{format_number, parse_decimal, Answer, AnswerSet};
+pub use codebook::{CodeLabel, Codebook, CodebookConcept, CodebookItem, CodebookSurvey};
+pub use diagnostic::{line_column, Diagnostic, Level};
+pub use expr::{Expression, Value};
+pub use lint::lint;
+pub use model::*;
+pub use parse::parse;
+pub use validate::{evaluate, validate, ItemReport, Mode, Problem, Progress, SectionProgress, ValidationReport};
+
+/// The KORUS 2025 definition, as shipped (the same bytes in server and browser).
+pub const KORUS_2025: &str = include_str!("../surveys/korus-2025.toml");
+
+/// The error at this crate's boundary.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DefinitionError {
+    /// The text is not a valid definition; every problem found is listed.
+    #[error("invalid survey definition ({} problem(s))", .0.len())]
+    Invalid(Vec<Diagnostic>),
+}
+
+impl DefinitionError {
+    /// The diagnostics.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            DefinitionError::Invalid(d) => d,
+        }
+    }
+}
+
+impl SurveyDefinition {
+    /// Parses definition text (see [`parse`]).
+    pub fn parse(src: &str) -> Result<SurveyDefinition, DefinitionError> {
+        parse::parse(src)
+    }
+
+    /// Parses and lints: fails when parsing fails or the linter finds an
+    /// error; warnings are returned with the definition.
+    pub fn load(src: &str) -> Result<(SurveyDefinition, Vec<Diagnostic>), DefinitionError> {
+        let def = parse::parse(src)?;
+        let diagnostics = lint::lint(&def, src);
+        if diagnostics.iter().any(|d| d.level == Level::Error) {
+            return Err(DefinitionError::Invalid(diagnostics));
+        }
+        Ok((def, diagnostics))
+    }
+}

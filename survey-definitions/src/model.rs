@@ -1,0 +1,371 @@
+//! The typed survey definition: what `parse()` produces and every other module reads.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::expr::Expression;
+
+/// The current version of the definition format. A definition states the
+/// version it was written for; the parser rejects versions it does not know.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A complete, parsed survey definition.
+///
+/// Items are stored flat, in questionnaire order, with the "specify" texts
+/// generated from options placed right after their choice item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyDefinition {
+    /// Format version the definition was written for.
+    pub version: u32,
+    /// Survey metadata.
+    pub survey: SurveyMeta,
+    /// Sections (pages) in order.
+    pub sections: Vec<Section>,
+    /// Every item in questionnaire order.
+    pub items: Vec<Item>,
+    /// Cross-item checks (hard errors or soft warnings).
+    pub checks: Vec<Check>,
+    /// Shared concepts keyed by concept key.
+    pub concepts: BTreeMap<String, Concept>,
+    /// Item id → index into `items` (rebuilt on deserialisation).
+    #[serde(skip)]
+    pub(crate) index: BTreeMap<String, usize>,
+}
+
+impl SurveyDefinition {
+    /// Looks an item up by id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.index.get(id).map(|&i| &self.items[i])
+    }
+
+    /// Looks a section up by id.
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The items of one section, in order.
+    pub fn section_items<'a>(&'a self, section_id: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |i| i.section == section_id)
+    }
+
+    /// Rebuilds the id index; called by the parser and after deserialisation.
+    pub(crate) fn reindex(&mut self) {
+        self.index = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.id.clone(), i))
+            .collect();
+    }
+
+    /// Restores the id index after the definition was deserialised (for
+    /// example from JSON in the browser). Parsing does this by itself.
+    pub fn ready(mut self) -> Self {
+        self.reindex();
+        self
+    }
+}
+
+/// Survey metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyMeta {
+    /// Stable survey id, e.g. `korus-2025`.
+    pub id: String,
+    /// The round's year, e.g. 2025.
+    pub round_year: u16,
+    /// Title shown to respondents.
+    pub title: String,
+    /// BCP 47 language tag of the texts (`nb` for bokmål).
+    pub language: String,
+    /// Introduction shown before the first section.
+    pub introduction: String,
+    /// Text shown after submission.
+    pub closing: Option<String>,
+}
+
+/// A section (one page of the questionnaire).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Stable section id.
+    pub id: String,
+    /// Heading; the source's wording where it has one.
+    pub title: String,
+    /// Condition under which the whole section is shown.
+    pub relevant: Option<Expression>,
+    /// Where the section starts in the definition file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Whether an item must be answered when it is visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Submitting without an answer is an error.
+    Required,
+    /// Submitting without an answer gives a warning the respondent may confirm.
+    Soft,
+    /// May be left empty.
+    Optional,
+}
+
+/// One question (or generated "specify" text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable id following the questionnaire numbering (`1.16.1`), or a
+    /// header key (`kommune`); specify texts are `<item>:<code>`.
+    pub id: String,
+    /// Id of the section the item belongs to.
+    pub section: String,
+    /// Question text, word for word from the source.
+    pub text: String,
+    /// Extra explanation shown with the question.
+    pub note: Option<String>,
+    /// Help topics the respondent can open (1.29's HKH and SAT).
+    pub help: Vec<HelpTopic>,
+    /// What kind of answer the item takes.
+    pub kind: ItemKind,
+    /// Export variable name (SPSS-compatible).
+    pub variable: String,
+    /// Shared concept key, for comparing branch 1 and branch 2.
+    pub concept: Option<String>,
+    /// This item's code → the concept's code, where they differ.
+    pub concept_codes: BTreeMap<i64, i64>,
+    /// The item's own condition; the section's condition applies as well.
+    pub relevant: Option<Expression>,
+    /// Whether an answer is needed when the item is visible.
+    pub required: Requirement,
+    /// Where the item is written in the definition file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Item {
+    /// The choice options (or grid rows) of the item; empty for other kinds.
+    pub fn options(&self) -> &[ChoiceOption] {
+        match &self.kind {
+            ItemKind::SingleChoice { options } => options,
+            ItemKind::MultipleChoice { options, .. } => options,
+            ItemKind::CountGrid { rows, .. } => rows,
+            _ => &[],
+        }
+    }
+
+    /// Finds an option (or grid row) by code.
+    pub fn option(&self, code: i64) -> Option<&ChoiceOption> {
+        self.options().iter().find(|o| o.code == code)
+    }
+
+    /// The concept code for one of this item's codes.
+    pub fn concept_code(&self, code: i64) -> i64 {
+        self.concept_codes.get(&code).copied().unwrap_or(code)
+    }
+}
+
+/// A help topic that the respondent can open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HelpTopic {
+    /// Link text, e.g. `HKH`.
+    pub title: String,
+    /// The explanation.
+    pub text: String,
+    /// True while the full text is still to be supplied by the survey owner.
+    pub pending: bool,
+}
+
+/// The registry a header item picks from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryKind {
+    /// Counties (2-digit numbers).
+    County,
+    /// Municipalities (4-digit numbers).
+    Municipality,
+    /// Oslo's districts and agencies (6-digit numbers).
+    District,
+}
+
+impl RegistryKind {
+    /// Number of digits in the registry's codes.
+    pub fn code_len(self) -> usize {
+        match self {
+            RegistryKind::County => 2,
+            RegistryKind::Municipality => 4,
+            RegistryKind::District => 6,
+        }
+    }
+}
+
+/// The kind of answer an item takes, with its hard limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ItemKind {
+    /// One line of text.
+    Text {
+        /// Maximum number of characters.
+        max_length: u32,
+    },
+    /// Free text over several lines.
+    LongText {
+        /// Maximum number of characters.
+        max_length: u32,
+    },
+    /// A whole number.
+    Integer {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// A decimal number; accepts the Norwegian decimal comma.
+    Decimal {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// One option.
+    SingleChoice {
+        /// Options in the source's order.
+        options: Vec<ChoiceOption>,
+    },
+    /// Several options.
+    MultipleChoice {
+        /// Options in the source's order.
+        options: Vec<ChoiceOption>,
+        /// Fewest choices allowed when answered.
+        min_choices: u32,
+        /// Most choices allowed.
+        max_choices: Option<u32>,
+    },
+    /// A lower and an upper age bound.
+    AgeRange {
+        /// Smallest allowed age.
+        min: i64,
+        /// Largest allowed age.
+        max: i64,
+    },
+    /// A 0–100 percentage slider.
+    Percent,
+    /// Counts per row (1.11/2.11: staff by education).
+    CountGrid {
+        /// Rows, each with a code and a label.
+        rows: Vec<ChoiceOption>,
+        /// Largest count allowed in a row.
+        max: i64,
+    },
+    /// A code picked from a registry (county, municipality, district).
+    Registry {
+        /// Which registry.
+        registry: RegistryKind,
+        /// Header item whose code this one's code must start with.
+        parent: Option<String>,
+    },
+    /// The text of an "other (specify)" option, generated by the parser.
+    Specify {
+        /// The choice item.
+        item: String,
+        /// The option's code.
+        code: i64,
+        /// Maximum number of characters.
+        max_length: u32,
+    },
+}
+
+impl ItemKind {
+    /// The kind's name as used in definition files and the codebook.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemKind::Text { .. } => "text",
+            ItemKind::LongText { .. } => "long_text",
+            ItemKind::Integer { .. } => "integer",
+            ItemKind::Decimal { .. } => "decimal",
+            ItemKind::SingleChoice { .. } => "single_choice",
+            ItemKind::MultipleChoice { .. } => "multiple_choice",
+            ItemKind::AgeRange { .. } => "age_range",
+            ItemKind::Percent => "percent",
+            ItemKind::CountGrid { .. } => "count_grid",
+            ItemKind::Registry { .. } => "registry",
+            ItemKind::Specify { .. } => "specify",
+        }
+    }
+
+    /// True for single and multiple choice.
+    pub fn is_choice(&self) -> bool {
+        matches!(self, ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. })
+    }
+}
+
+/// An answer option, or a row of a count grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    /// The source's code.
+    pub code: i64,
+    /// The source's label.
+    pub label: String,
+    /// Chosen alone only ("Ingen utfordringer").
+    pub exclusive: bool,
+    /// Id of the generated "specify" text item, when the option has one.
+    pub specify: Option<String>,
+    /// Where the option is written in the definition file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// How serious a failed check is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks submission.
+    Error,
+    /// Shown; the respondent may confirm and keep the answer.
+    Warning,
+}
+
+/// A cross-item check: `assert` must not be false.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// Stable check id.
+    pub id: String,
+    /// Items the message is shown on.
+    pub items: Vec<String>,
+    /// Condition that should hold; unknown (missing answers) passes.
+    pub assert: Expression,
+    /// Norwegian message shown when the condition is false.
+    pub message: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where the check is written in the definition file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A concept shared by items of different branches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Concept {
+    /// Human-readable name of the harmonised variable.
+    pub label: String,
+    /// Export variable name of the harmonised variable.
+    pub variable: String,
+    /// Item whose codes are the concept's codes.
+    pub reference: String,
+}
+
+/// A byte range in the definition source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        Span {
+            start: r.start,
+            end: r.end,
+        }
+    }
+}
