@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{interpret, AnswerSet, Invalid};
 use crate::expr::{Expression, Value};
-use crate::model::{ItemKind, Requirement, Severity, SurveyDefinition};
+use crate::model::{ItemKind, RegistryKind, Requirement, Severity, SurveyDefinition};
 
 /// Whether missing required answers count as errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +159,19 @@ pub fn validate(def: &SurveyDefinition, answers: &AnswerSet, mode: Mode) -> Vali
                 }
                 Requirement::Optional => {}
             },
+            Ok(Value::Str(code)) => {
+                if let ItemKind::Registry { registry, parent: Some(parent) } = &item.kind {
+                    if let Value::Str(parent_code) = state.lookup(parent) {
+                        if !code.starts_with(&parent_code) {
+                            let message = match registry {
+                                RegistryKind::District => "Bydelen/etaten hører ikke til valgt kommune.",
+                                _ => "Kommunen hører ikke til valgt fylke.",
+                            };
+                            add(&mut report, &item.id, Severity::Error, "parent_mismatch".into(), message.into(), None);
+                        }
+                    }
+                }
+            }
             Ok(_) => {}
         }
     }
