@@ -1,1 +1,12 @@
-//! placeholder
+//! The omfang server and command-line tool: the only crate that speaks HTTP and SQL.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+mod error;
+pub mod http;
+pub mod registry;
+pub mod startup;
+pub mod telemetry;
+
+pub use error::Error;

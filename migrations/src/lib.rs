@@ -1,1 +1,15 @@
-//! placeholder
+//! omfang's database schema as sea-orm migrations, run on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_01_create_survey_round;
+
+/// Applies omfang's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_01_create_survey_round::Migration)]
+    }
+}

@@ -1,0 +1,259 @@
+//! The command line: `omfang serve | migrate | definition lint | definition codebook`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use survey_definitions::{lint, Codebook, Level, SurveyDefinition};
+
+use crate::config::{Settings, DEFAULT_DATABASE_URL};
+use crate::startup::Application;
+
+/// omfang — runs the KORUS scope survey end to end.
+#[derive(Debug, Parser)]
+#[command(name = "omfang", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the platform: migrate the database, load the shipped surveys, serve API and browser app.
+    Serve(Settings),
+    /// Apply database migrations and load the shipped surveys, then exit.
+    Migrate {
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Check survey-definition files and print their codebooks.
+    #[command(subcommand)]
+    Definition(DefinitionCommand),
+}
+
+/// `omfang definition ...`
+#[derive(Debug, Subcommand)]
+pub enum DefinitionCommand {
+    /// Parse and lint definition files; lists every problem as FILE:LINE:COLUMN and exits with status 1 if any file has an error.
+    Lint {
+        /// Definition files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the codebook of a definition: every item with its variable, condition and codes.
+    Codebook {
+        /// Definition file (TOML).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+/// Codebook formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The documented JSON contract.
+    Json,
+    /// One row per item and code.
+    Csv,
+    /// A readable document.
+    Markdown,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Definition(cmd) => {
+            let code = run_definition(&cmd, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            ExitCode::from(code)
+        }
+        Command::Serve(settings) => block_on(async move {
+            let app = Application::build(&settings).await?;
+            tracing::info!("omfang listening on http://{}:{}", settings.bind.ip(), app.port());
+            app.run_until_stopped().await
+        }),
+        Command::Migrate { database_url } => block_on(async move {
+            let db = crate::db::connect(&database_url).await?;
+            crate::db::migrate(&db).await?;
+            for text in crate::startup::SHIPPED_SURVEYS {
+                crate::db::round::ensure(&db, text).await?;
+            }
+            tracing::info!("database is up to date");
+            Ok(())
+        }),
+    }
+}
+
+fn block_on(f: impl std::future::Future<Output = Result<(), crate::Error>>) -> ExitCode {
+    crate::telemetry::init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(f) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let crate::Error::Definition(d) = &e {
+                for diag in d.diagnostics() {
+                    eprintln!("{}", diag.render("definition"));
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a `definition` subcommand, writing to `out`/`err`; returns the exit status.
+pub fn run_definition(cmd: &DefinitionCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match cmd {
+        DefinitionCommand::Lint { files } => {
+            let (mut errors, mut warnings) = (0, 0);
+            for file in files {
+                let Some((_, diagnostics)) = load(file, err) else {
+                    errors += 1;
+                    continue;
+                };
+                for d in &diagnostics {
+                    let _ = writeln!(out, "{}", d.render(&file.display().to_string()));
+                    match d.level {
+                        Level::Error => errors += 1,
+                        Level::Warning => warnings += 1,
+                    }
+                }
+            }
+            let _ = writeln!(err, "{errors} error(s), {warnings} warning(s)");
+            u8::from(errors > 0)
+        }
+        DefinitionCommand::Codebook { file, format } => {
+            let Some((def, diagnostics)) = load(file, err) else { return 1 };
+            let errors: Vec<_> = diagnostics.iter().filter(|d| d.level == Level::Error).collect();
+            if !errors.is_empty() {
+                for d in errors {
+                    let _ = writeln!(err, "{}", d.render(&file.display().to_string()));
+                }
+                return 1;
+            }
+            let codebook = Codebook::of(&def);
+            let written = match format {
+                Format::Json => serde_json::to_writer_pretty(&mut *out, &codebook).map_err(|e| e.to_string()).and_then(|()| writeln!(out).map_err(|e| e.to_string())),
+                Format::Csv => write_csv(&codebook, out),
+                Format::Markdown => write_markdown(&codebook, out).map_err(|e| e.to_string()),
+            };
+            match written {
+                Ok(()) => 0,
+                Err(e) => {
+                    let _ = writeln!(err, "error: writing the codebook: {e}");
+                    1
+                }
+            }
+        }
+    }
+}
+
+/// Reads and parses a file; parse errors come back as diagnostics, lint included.
+fn load(file: &Path, err: &mut dyn Write) -> Option<(SurveyDefinition, Vec<survey_definitions::Diagnostic>)> {
+    let name = file.display().to_string();
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "{name}: error: cannot read the file: {e}");
+            return None;
+        }
+    };
+    match SurveyDefinition::parse(&text) {
+        Ok(def) => {
+            let diagnostics = lint(&def, &text);
+            Some((def, diagnostics))
+        }
+        Err(e) => {
+            for d in e.diagnostics() {
+                let _ = writeln!(err, "{}", d.render(&name));
+            }
+            None
+        }
+    }
+}
+
+fn write_csv(codebook: &Codebook, out: &mut dyn Write) -> Result<(), String> {
+    let mut w = csv::Writer::from_writer(out);
+    let e = |e: csv::Error| e.to_string();
+    w.write_record(["id", "section", "variable", "kind", "concept", "required", "relevant", "text", "part", "code", "label", "concept_code"]).map_err(e)?;
+    for item in &codebook.items {
+        let required = format!("{:?}", item.required).to_lowercase();
+        let base = [
+            item.id.as_str(),
+            item.section.as_str(),
+            item.variable.as_str(),
+            item.kind.as_str(),
+            item.concept.as_deref().unwrap_or(""),
+            required.as_str(),
+            item.relevant.as_deref().unwrap_or(""),
+            item.text.as_str(),
+        ];
+        let parts = item.options.iter().map(|o| ("option", o)).chain(item.rows.iter().map(|r| ("row", r)));
+        let mut any = false;
+        for (part, o) in parts {
+            any = true;
+            let concept_code = if item.concept.is_some() {
+                item.concept_codes.get(&o.code).copied().unwrap_or(o.code).to_string()
+            } else {
+                String::new()
+            };
+            let mut rec: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+            rec.extend([part.to_owned(), o.code.to_string(), o.label.clone(), concept_code]);
+            w.write_record(&rec).map_err(e)?;
+        }
+        if !any {
+            let mut rec: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+            rec.extend([String::new(), String::new(), String::new(), String::new()]);
+            w.write_record(&rec).map_err(e)?;
+        }
+    }
+    w.flush().map_err(|e| e.to_string())
+}
+
+fn write_markdown(codebook: &Codebook, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &codebook.survey;
+    writeln!(out, "# Kodebok: {} ({})\n", s.title, s.id)?;
+    writeln!(out, "Runde {}, språk `{}`, formatversjon {}.\n", s.round_year, s.language, s.format_version)?;
+    let cell = |t: &str| t.replace('|', "\\|");
+    for section in &s.sections {
+        writeln!(out, "## {}\n", section.label)?;
+        for item in codebook.items.iter().filter(|i| i.section == section.code) {
+            writeln!(out, "### {} `{}`\n", item.id, item.variable)?;
+            writeln!(out, "{}\n", item.text)?;
+            let required = match item.required {
+                survey_definitions::Requirement::Required => "påkrevd",
+                survey_definitions::Requirement::Soft => "ønsket (advarsel hvis tomt)",
+                survey_definitions::Requirement::Optional => "valgfritt",
+            };
+            write!(out, "- type: `{}`; svar: {required}", item.kind)?;
+            if let Some(c) = &item.concept {
+                write!(out, "; begrep: `{c}`")?;
+            }
+            if let Some(r) = &item.relevant {
+                write!(out, "; vises når: `{r}`")?;
+            }
+            writeln!(out, "\n")?;
+            let rows = if item.rows.is_empty() { &item.options } else { &item.rows };
+            if !rows.is_empty() {
+                writeln!(out, "| Kode | Tekst |\n|---:|---|")?;
+                for o in rows {
+                    writeln!(out, "| {} | {} |", o.code, cell(&o.label))?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(())
+}

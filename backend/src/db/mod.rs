@@ -1,0 +1,30 @@
+//! Database access: connecting (SQLite or PostgreSQL), migrating, and the entities.
+
+pub mod round;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
+
+use crate::Error;
+
+/// Connects to `url`; an SQLite database is switched to WAL mode.
+#[tracing::instrument(skip_all)]
+pub async fn connect(url: &str) -> Result<DatabaseConnection, Error> {
+    if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(Error::Config(format!("DATABASE_URL must start with sqlite: or postgres://, got `{url}`")));
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;").await?;
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration.
+#[tracing::instrument(skip_all)]
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), Error> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}

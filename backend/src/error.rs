@@ -1,0 +1,36 @@
+//! The backend's one error type at its boundary; HTTP statuses map from it in `http::error`.
+
+use survey_definitions::DefinitionError;
+
+/// Everything that can go wrong in the backend.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// A survey definition does not parse or lint.
+    #[error("{0}")]
+    Definition(#[from] DefinitionError),
+    /// Something looked up does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Reading or writing a file or socket failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A setting is wrong.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with what was being done.
+    pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Io { context, source }
+    }
+}

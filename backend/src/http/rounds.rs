@@ -1,0 +1,76 @@
+//! Survey rounds and their definitions, read-only (the questionnaire preview uses these).
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use survey_definitions::{Codebook, SurveyDefinition};
+
+use super::{ApiError, AppState};
+use crate::db::round;
+
+/// Routes under `/api`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/rounds", get(list))
+        .route("/rounds/{survey_id}/definition", get(definition))
+        .route("/rounds/{survey_id}/definition.toml", get(definition_text))
+        .route("/rounds/{survey_id}/codebook", get(codebook))
+        .route("/registry", get(registry))
+}
+
+/// The municipality registry (counties, municipalities, Oslo's districts and agencies).
+async fn registry() -> Result<Json<crate::registry::Registry>, ApiError> {
+    Ok(Json(crate::registry::shipped()?))
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+}
+
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// A round as listed.
+#[derive(Serialize)]
+struct RoundSummary {
+    survey_id: String,
+    round_year: i32,
+    title: String,
+    definition_sha256: String,
+}
+
+#[tracing::instrument(skip_all)]
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<RoundSummary>>, ApiError> {
+    let rounds = round::list(&state.db).await?;
+    Ok(Json(
+        rounds
+            .into_iter()
+            .map(|r| RoundSummary { survey_id: r.survey_id, round_year: r.round_year, title: r.title, definition_sha256: r.definition_sha256 })
+            .collect(),
+    ))
+}
+
+/// The parsed definition as JSON: what the browser app's engine reads.
+#[tracing::instrument(skip(state))]
+async fn definition(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<Json<SurveyDefinition>, ApiError> {
+    Ok(Json(round::find(&state.db, &survey_id).await?.parsed()?))
+}
+
+/// The definition text exactly as stored.
+#[tracing::instrument(skip(state))]
+async fn definition_text(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let r = round::find(&state.db, &survey_id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], r.definition))
+}
+
+/// The codebook (see `survey_definitions::Codebook`).
+#[tracing::instrument(skip(state))]
+async fn codebook(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<Json<Codebook>, ApiError> {
+    Ok(Json(Codebook::of(&round::find(&state.db, &survey_id).await?.parsed()?)))
+}

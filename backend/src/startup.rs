@@ -1,0 +1,67 @@
+//! Building and running the application: database, shipped surveys, listener.
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::http::{self, AppState};
+use crate::{db, Error};
+
+/// Definitions shipped with omfang, loaded into every database at start.
+pub const SHIPPED_SURVEYS: &[&str] = &[survey_definitions::KORUS_2025];
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the shipped surveys and binds the port.
+    pub async fn build(settings: &Settings) -> Result<Application, Error> {
+        let db = db::connect(&settings.database_url).await?;
+        db::migrate(&db).await?;
+        for text in SHIPPED_SURVEYS {
+            db::round::ensure(&db, text).await?;
+        }
+        let listener = TcpListener::bind(settings.bind).await.map_err(Error::io(format!("binding {}", settings.bind)))?;
+        let router = http::router(AppState { db: db.clone() }, &settings.static_dir);
+        Ok(Application { listener, router, db })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The database connection.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until Ctrl-C / SIGTERM.
+    pub async fn run_until_stopped(self) -> Result<(), Error> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(Error::io("serving HTTP"))
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
