@@ -1,1 +1,235 @@
-fn main() {}
+//! omfang's task runner: `cargo xtask serve | dist | ci`.
+//!
+//! A plain binary with few dependencies. It installs or checks what it
+//! needs (wasm target, Debian's chromium/chromedriver/postgresql), says
+//! what it is doing, and stops at the first failing step.
+
+use std::env;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
+const PAYLOAD_BUDGET_GZIP: u64 = 300 * 1024;
+/// Password the CI gives the local PostgreSQL superuser (loopback only).
+const PG_PASSWORD: &str = "omfang";
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  serve [ARGS...]  Build the browser app and run `omfang serve` on SQLite (omfang.db)
+                   with the KORUS 2025 survey loaded; ARGS go to `omfang serve`.
+  dist             Build the browser app into frontend/dist and print its payload.
+  ci               Install what the tests need (wasm target, chromium, chromedriver,
+                   PostgreSQL), then run formatting, clippy, wasm builds and every test
+                   on SQLite and PostgreSQL, including the browser tests.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("dist") => dist().map(|_| ()),
+        Some("ci") => ci(),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| project_root().join("target"))
+}
+
+fn step(what: &str) {
+    println!("\n==> {what}");
+    let _ = std::io::stdout().flush();
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    println!("$ {}", describe(cmd));
+    let status = cmd.current_dir(project_root()).status().with_context(|| format!("starting `{}`", describe(cmd)))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", describe(cmd));
+    }
+    Ok(())
+}
+
+fn output(cmd: &mut Command) -> Result<String> {
+    let out = cmd.output().with_context(|| format!("starting `{}`", describe(cmd)))?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        step("adding the wasm32 target");
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// Builds the browser app into `frontend/dist`: wasm (release, size-optimised),
+/// JS glue from the wasm-bindgen version pinned in Cargo.lock, HTML, CSS, and
+/// gzip copies that the server sends to browsers that accept them.
+fn dist() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    step("building the browser app (wasm32, size-optimised)");
+    run(cargo().args(["build", "-p", "frontend", "--target", WASM_TARGET, "--profile", "wasm-release"]))?;
+    let wasm = target_dir().join(WASM_TARGET).join("wasm-release").join("frontend.wasm");
+    let dist = project_root().join("frontend").join("dist");
+    let pkg = dist.join("pkg");
+    if dist.exists() {
+        fs::remove_dir_all(&dist).context("clearing frontend/dist")?;
+    }
+    fs::create_dir_all(&pkg)?;
+    step("generating the JS glue (wasm-bindgen)");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .omit_default_module_path(false)
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&pkg)
+        .context("wasm-bindgen")?;
+    for file in ["index.html", "style.css"] {
+        fs::copy(project_root().join("frontend").join(file), dist.join(file)).with_context(|| format!("copying {file}"))?;
+    }
+    step("payload (what a browser downloads)");
+    let files = [dist.join("index.html"), dist.join("style.css"), pkg.join("frontend.js"), pkg.join("frontend_bg.wasm")];
+    let mut total = (0, 0);
+    println!("| file | bytes | gzip |\n|---|---:|---:|");
+    for f in &files {
+        let raw = fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&raw)?;
+        let gz = gz.finish()?;
+        fs::write(f.with_extension(format!("{}.gz", f.extension().unwrap_or_default().to_string_lossy())), &gz)?;
+        println!("| {} | {} | {} |", f.strip_prefix(&dist)?.display(), raw.len(), gz.len());
+        total.0 += raw.len() as u64;
+        total.1 += gz.len() as u64;
+    }
+    println!("| **total** | {} | **{} KB** (budget {} KB) |", total.0, total.1 / 1024, PAYLOAD_BUDGET_GZIP / 1024);
+    if total.1 > PAYLOAD_BUDGET_GZIP {
+        bail!("the browser payload is {} KB gzip, over the {} KB budget", total.1 / 1024, PAYLOAD_BUDGET_GZIP / 1024);
+    }
+    Ok(dist)
+}
+
+fn serve(args: &[String]) -> Result<()> {
+    let dist = dist()?;
+    step("starting omfang on SQLite (omfang.db); stop with Ctrl-C");
+    let mut cmd = cargo();
+    cmd.args(["run", "-p", "omfang", "--", "serve", "--static-dir"]).arg(&dist).args(args);
+    run(&mut cmd)
+}
+
+fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false)
+}
+
+/// Installs Debian packages that are missing (needs root or sudo).
+fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = packages.iter().filter(|(_, probe)| !Path::new(probe).exists()).map(|(p, _)| *p).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!("installing Debian packages: {}", missing.join(" ")));
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo", "-n"] };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive").stdin(std::process::Stdio::null());
+        cmd
+    };
+    run(&mut apt(&["update", "-q"]))?;
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    run(&mut apt(&install))
+}
+
+/// Starts the local PostgreSQL cluster if needed and returns a URL for tests.
+fn ensure_postgres() -> Result<String> {
+    if let Ok(url) = env::var("OMFANG_TEST_POSTGRES_URL") {
+        return Ok(url);
+    }
+    let clusters = output(&mut Command::new("pg_lsclusters"))?;
+    let Some(line) = clusters.lines().skip(1).find(|l| !l.trim().is_empty()) else {
+        bail!("PostgreSQL is installed but has no cluster (pg_lsclusters is empty)");
+    };
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let (version, name, port) = (cols[0], cols[1], cols[2]);
+    if !line.contains("online") {
+        step(&format!("starting PostgreSQL {version}/{name}"));
+        run(Command::new("pg_ctlcluster").args([version, name, "start"]))?;
+    }
+    let sql = format!("ALTER USER postgres PASSWORD '{PG_PASSWORD}'");
+    run(Command::new("su").args(["postgres", "-c", &format!("psql -q -p {port} -c \"{sql}\"")]))?;
+    Ok(format!("postgres://postgres:{PG_PASSWORD}@127.0.0.1:{port}/postgres"))
+}
+
+fn ci() -> Result<()> {
+    let started = std::time::Instant::now();
+    ensure_wasm_target()?;
+    ensure_packages(&[
+        ("chromium", "/usr/bin/chromium"),
+        ("chromium-driver", "/usr/bin/chromedriver"),
+        ("postgresql", "/usr/bin/pg_ctlcluster"),
+    ])?;
+    let pg_url = ensure_postgres()?;
+
+    step("formatting");
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    step("clippy (host crates, then the browser app for wasm32)");
+    run(cargo().args(["clippy", "--workspace", "--exclude", "frontend", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args(["clippy", "-p", "frontend", "--target", WASM_TARGET, "--", "-D", "warnings"]))?;
+    step("the engine builds unchanged for wasm32");
+    run(cargo().args(["build", "-p", "survey-definitions", "--target", WASM_TARGET]))?;
+    let dist = dist()?;
+
+    step("tests: engine, backend, API on SQLite and PostgreSQL, browser (headless Chromium)");
+    let mut tests = cargo();
+    tests
+        .args(["nextest", "run", "--workspace", "--exclude", "frontend", "--no-fail-fast"])
+        .env("OMFANG_TEST_POSTGRES_URL", &pg_url)
+        .env("OMFANG_DIST_DIR", &dist)
+        .env("OMFANG_CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("OMFANG_CHROMIUM", "/usr/bin/chromium");
+    run(&mut tests)?;
+    println!("\nxtask ci: all steps passed in {:.0?}", started.elapsed());
+    Ok(())
+}
