@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use survey_definitions::{lint, Codebook, Level, SurveyDefinition};
+use survey_definitions::{Codebook, Level, SurveyDefinition, lint};
 
-use crate::config::{Settings, DEFAULT_DATABASE_URL};
+use crate::config::{DEFAULT_DATABASE_URL, Settings};
 use crate::startup::Application;
 
 /// omfang — runs the KORUS scope survey end to end.
@@ -70,12 +70,20 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Definition(cmd) => {
-            let code = run_definition(&cmd, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            let code = run_definition(
+                &cmd,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
             ExitCode::from(code)
         }
         Command::Serve(settings) => block_on(async move {
             let app = Application::build(&settings).await?;
-            tracing::info!("omfang listening on http://{}:{}", settings.bind.ip(), app.port());
+            tracing::info!(
+                "omfang listening on http://{}:{}",
+                settings.bind.ip(),
+                app.port()
+            );
             app.run_until_stopped().await
         }),
         Command::Migrate { database_url } => block_on(async move {
@@ -135,8 +143,13 @@ pub fn run_definition(cmd: &DefinitionCommand, out: &mut dyn Write, err: &mut dy
             u8::from(errors > 0)
         }
         DefinitionCommand::Codebook { file, format } => {
-            let Some((def, diagnostics)) = load(file, err) else { return 1 };
-            let errors: Vec<_> = diagnostics.iter().filter(|d| d.level == Level::Error).collect();
+            let Some((def, diagnostics)) = load(file, err) else {
+                return 1;
+            };
+            let errors: Vec<_> = diagnostics
+                .iter()
+                .filter(|d| d.level == Level::Error)
+                .collect();
             if !errors.is_empty() {
                 for d in errors {
                     let _ = writeln!(err, "{}", d.render(&file.display().to_string()));
@@ -145,7 +158,9 @@ pub fn run_definition(cmd: &DefinitionCommand, out: &mut dyn Write, err: &mut dy
             }
             let codebook = Codebook::of(&def);
             let written = match format {
-                Format::Json => serde_json::to_writer_pretty(&mut *out, &codebook).map_err(|e| e.to_string()).and_then(|()| writeln!(out).map_err(|e| e.to_string())),
+                Format::Json => serde_json::to_writer_pretty(&mut *out, &codebook)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| writeln!(out).map_err(|e| e.to_string())),
                 Format::Csv => write_csv(&codebook, out),
                 Format::Markdown => write_markdown(&codebook, out).map_err(|e| e.to_string()),
             };
@@ -161,7 +176,10 @@ pub fn run_definition(cmd: &DefinitionCommand, out: &mut dyn Write, err: &mut dy
 }
 
 /// Reads and parses a file; parse errors come back as diagnostics, lint included.
-fn load(file: &Path, err: &mut dyn Write) -> Option<(SurveyDefinition, Vec<survey_definitions::Diagnostic>)> {
+fn load(
+    file: &Path,
+    err: &mut dyn Write,
+) -> Option<(SurveyDefinition, Vec<survey_definitions::Diagnostic>)> {
     let name = file.display().to_string();
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
@@ -187,7 +205,21 @@ fn load(file: &Path, err: &mut dyn Write) -> Option<(SurveyDefinition, Vec<surve
 fn write_csv(codebook: &Codebook, out: &mut dyn Write) -> Result<(), String> {
     let mut w = csv::Writer::from_writer(out);
     let e = |e: csv::Error| e.to_string();
-    w.write_record(["id", "section", "variable", "kind", "concept", "required", "relevant", "text", "part", "code", "label", "concept_code"]).map_err(e)?;
+    w.write_record([
+        "id",
+        "section",
+        "variable",
+        "kind",
+        "concept",
+        "required",
+        "relevant",
+        "text",
+        "part",
+        "code",
+        "label",
+        "concept_code",
+    ])
+    .map_err(e)?;
     for item in &codebook.items {
         let required = format!("{:?}", item.required).to_lowercase();
         let base = [
@@ -200,17 +232,30 @@ fn write_csv(codebook: &Codebook, out: &mut dyn Write) -> Result<(), String> {
             item.relevant.as_deref().unwrap_or(""),
             item.text.as_str(),
         ];
-        let parts = item.options.iter().map(|o| ("option", o)).chain(item.rows.iter().map(|r| ("row", r)));
+        let parts = item
+            .options
+            .iter()
+            .map(|o| ("option", o))
+            .chain(item.rows.iter().map(|r| ("row", r)));
         let mut any = false;
         for (part, o) in parts {
             any = true;
             let concept_code = if item.concept.is_some() {
-                item.concept_codes.get(&o.code).copied().unwrap_or(o.code).to_string()
+                item.concept_codes
+                    .get(&o.code)
+                    .copied()
+                    .unwrap_or(o.code)
+                    .to_string()
             } else {
                 String::new()
             };
             let mut rec: Vec<String> = base.iter().map(|s| s.to_string()).collect();
-            rec.extend([part.to_owned(), o.code.to_string(), o.label.clone(), concept_code]);
+            rec.extend([
+                part.to_owned(),
+                o.code.to_string(),
+                o.label.clone(),
+                concept_code,
+            ]);
             w.write_record(&rec).map_err(e)?;
         }
         if !any {
@@ -225,7 +270,11 @@ fn write_csv(codebook: &Codebook, out: &mut dyn Write) -> Result<(), String> {
 fn write_markdown(codebook: &Codebook, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &codebook.survey;
     writeln!(out, "# Kodebok: {} ({})\n", s.title, s.id)?;
-    writeln!(out, "Runde {}, språk `{}`, formatversjon {}.\n", s.round_year, s.language, s.format_version)?;
+    writeln!(
+        out,
+        "Runde {}, språk `{}`, formatversjon {}.\n",
+        s.round_year, s.language, s.format_version
+    )?;
     let cell = |t: &str| t.replace('|', "\\|");
     for section in &s.sections {
         writeln!(out, "## {}\n", section.label)?;
@@ -245,7 +294,11 @@ fn write_markdown(codebook: &Codebook, out: &mut dyn Write) -> std::io::Result<(
                 write!(out, "; vises når: `{r}`")?;
             }
             writeln!(out, "\n")?;
-            let rows = if item.rows.is_empty() { &item.options } else { &item.rows };
+            let rows = if item.rows.is_empty() {
+                &item.options
+            } else {
+                &item.rows
+            };
             if !rows.is_empty() {
                 writeln!(out, "| Kode | Tekst |\n|---:|---|")?;
                 for o in rows {

@@ -85,10 +85,14 @@ pub fn shipped() -> Result<Registry, Error> {
     let bad = |e: csv::Error| Error::Config(format!("shipped registry data is invalid: {e}"));
     let mut counties: Vec<County> = Vec::new();
     let mut municipalities = Vec::new();
-    for row in csv::Reader::from_reader(MUNICIPALITIES.as_bytes()).deserialize::<MunicipalityRow>() {
+    for row in csv::Reader::from_reader(MUNICIPALITIES.as_bytes()).deserialize::<MunicipalityRow>()
+    {
         let row = row.map_err(bad)?;
         if !counties.iter().any(|c| c.number == row.county_number) {
-            counties.push(County { number: row.county_number.clone(), name: row.county_name });
+            counties.push(County {
+                number: row.county_number.clone(),
+                name: row.county_name,
+            });
         }
         municipalities.push(Municipality {
             number: row.municipality_number,
@@ -102,12 +106,21 @@ pub fn shipped() -> Result<Registry, Error> {
     for text in [DISTRICTS, AGENCIES] {
         for row in csv::Reader::from_reader(text.as_bytes()).deserialize::<DistrictRow>() {
             let row = row.map_err(bad)?;
-            districts.push(District { number: row.district_number, name: row.name, municipality: row.municipality_number });
+            districts.push(District {
+                number: row.district_number,
+                name: row.name,
+                municipality: row.municipality_number,
+            });
         }
     }
     counties.sort_by(|a, b| a.number.cmp(&b.number));
     municipalities.sort_by(|a, b| a.number.cmp(&b.number));
-    Ok(Registry { population_year: POPULATION_YEAR, counties, municipalities, districts })
+    Ok(Registry {
+        population_year: POPULATION_YEAR,
+        counties,
+        municipalities,
+        districts,
+    })
 }
 
 #[cfg(test)]
@@ -117,9 +130,23 @@ mod tests {
         let r = super::shipped().unwrap();
         assert_eq!(r.counties.len(), 15);
         assert_eq!(r.municipalities.len(), 357);
-        assert_eq!(r.municipalities.iter().map(|m| u64::from(m.population)).sum::<u64>(), 5_550_203);
+        assert_eq!(
+            r.municipalities
+                .iter()
+                .map(|m| u64::from(m.population))
+                .sum::<u64>(),
+            5_550_203
+        );
         assert_eq!(r.districts.len(), 16);
-        assert!(r.municipalities.iter().all(|m| m.number.starts_with(&m.county)));
-        assert!(r.districts.iter().all(|d| d.number.starts_with(&d.municipality)));
+        assert!(
+            r.municipalities
+                .iter()
+                .all(|m| m.number.starts_with(&m.county))
+        );
+        assert!(
+            r.districts
+                .iter()
+                .all(|d| d.number.starts_with(&d.municipality))
+        );
     }
 }

@@ -6,7 +6,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::http::{self, AppState};
-use crate::{db, Error};
+use crate::{Error, db};
 
 /// Definitions shipped with omfang, loaded into every database at start.
 pub const SHIPPED_SURVEYS: &[&str] = &[survey_definitions::KORUS_2025];
@@ -26,9 +26,15 @@ impl Application {
         for text in SHIPPED_SURVEYS {
             db::round::ensure(&db, text).await?;
         }
-        let listener = TcpListener::bind(settings.bind).await.map_err(Error::io(format!("binding {}", settings.bind)))?;
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .map_err(Error::io(format!("binding {}", settings.bind)))?;
         let router = http::router(AppState { db: db.clone() }, &settings.static_dir);
-        Ok(Application { listener, router, db })
+        Ok(Application {
+            listener,
+            router,
+            db,
+        })
     }
 
     /// The bound port.
@@ -56,7 +62,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

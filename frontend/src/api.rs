@@ -1,8 +1,8 @@
 //! The API client: every request the app makes goes through here.
 
 use gloo_net::http::Request;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use survey_definitions::SurveyDefinition;
 
 /// A survey round as listed by `/api/rounds`.
@@ -39,18 +39,29 @@ pub struct Place {
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
-    let resp = Request::get(url).send().await.map_err(|e| format!("Fikk ikke kontakt med serveren ({e})."))?;
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("Fikk ikke kontakt med serveren ({e})."))?;
     if !resp.ok() {
-        return Err(format!("Serveren svarte med feil {} på {url}.", resp.status()));
+        return Err(format!(
+            "Serveren svarte med feil {} på {url}.",
+            resp.status()
+        ));
     }
-    resp.json::<T>().await.map_err(|e| format!("Uventet svar fra serveren ({e})."))
+    resp.json::<T>()
+        .await
+        .map_err(|e| format!("Uventet svar fra serveren ({e})."))
 }
 
 /// Loads the first survey round's definition and the registry.
 pub async fn load() -> Result<(SurveyDefinition, Registry), String> {
     let rounds: Vec<RoundSummary> = get_json("/api/rounds").await?;
-    let round = rounds.first().ok_or_else(|| "Ingen undersøkelse er lastet inn på serveren.".to_owned())?;
-    let def: SurveyDefinition = get_json(&format!("/api/rounds/{}/definition", round.survey_id)).await?;
+    let round = rounds
+        .first()
+        .ok_or_else(|| "Ingen undersøkelse er lastet inn på serveren.".to_owned())?;
+    let def: SurveyDefinition =
+        get_json(&format!("/api/rounds/{}/definition", round.survey_id)).await?;
     let registry: Registry = get_json("/api/registry").await?;
     Ok((def.ready(), registry))
 }

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use survey_definitions::{validate, Answer, AnswerSet, ItemReport, Mode, Section, SurveyDefinition, ValidationReport};
+use survey_definitions::{
+    Answer, AnswerSet, ItemReport, Mode, Section, SurveyDefinition, ValidationReport, validate,
+};
 
 use crate::api::{self, Registry};
 use crate::items::ItemView;
@@ -27,7 +29,8 @@ pub struct Ctx {
 impl Ctx {
     /// The current answer to an item (tracked).
     pub fn answer(&self, id: &str) -> Answer {
-        self.answers.with(|a| a.values.get(id).cloned().unwrap_or(Answer::Null))
+        self.answers
+            .with(|a| a.values.get(id).cloned().unwrap_or(Answer::Null))
     }
 
     /// Sets (or, with `Answer::Null`, clears) an answer.
@@ -48,7 +51,8 @@ impl Ctx {
 
     /// The item's errors and warnings (tracked).
     pub fn problems(&self, id: &str) -> ItemReport {
-        self.report.with(|r| r.items.get(id).cloned().unwrap_or_default())
+        self.report
+            .with(|r| r.items.get(id).cloned().unwrap_or_default())
     }
 }
 
@@ -80,11 +84,19 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Blank lines separate paragraphs; single line breaks are kept (the intro's numbered list).
 fn paragraphs(text: &str) -> impl IntoView + use<> {
     text.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(|p| view! { <p>{p.to_owned()}</p> })
+        .map(|p| {
+            let lines = p
+                .lines()
+                .enumerate()
+                .map(|(i, l)| view! { {(i > 0).then(|| view! { <br /> })} {l.to_owned()} })
+                .collect_view();
+            view! { <p>{lines}</p> }
+        })
         .collect_view()
 }
 
@@ -100,10 +112,21 @@ fn Preview(
     let engine_def = def.clone();
     let report = Memo::new(move |_| answers.with(|a| validate(&engine_def, a, Mode::Partial)));
     let show_all = RwSignal::new(false);
-    let ctx = Ctx { def: StoredValue::new(def.clone()), registry: StoredValue::new(registry), answers, report, show_all };
+    let ctx = Ctx {
+        def: StoredValue::new(def.clone()),
+        registry: StoredValue::new(registry),
+        answers,
+        report,
+        show_all,
+    };
     provide_context(ctx);
 
-    let sections = def.sections.iter().cloned().map(|s| view! { <SectionView section=s /> }).collect_view();
+    let sections = def
+        .sections
+        .iter()
+        .cloned()
+        .map(|s| view! { <SectionView section=s /> })
+        .collect_view();
     let closing = def.survey.closing.clone().unwrap_or_default();
     view! {
         <header class="top">
@@ -128,7 +151,14 @@ fn Preview(
 fn ProgressBar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let percent = move || ctx.report.with(|r| r.progress.percent);
-    let text = move || ctx.report.with(|r| format!("{} av {} spørsmål besvart", r.progress.answered, r.progress.total));
+    let text = move || {
+        ctx.report.with(|r| {
+            format!(
+                "{} av {} spørsmål besvart",
+                r.progress.answered, r.progress.total
+            )
+        })
+    };
     view! {
         <div class="progress">
             <progress max="100" value=percent aria-label="Fremdrift"></progress>
@@ -145,10 +175,15 @@ fn SectionView(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let id = section.id.clone();
-    let has_visible = Memo::new(move |_| ctx.report.with(|r| r.progress.sections.iter().any(|s| s.id == id && s.visible)));
+    let has_visible = Memo::new(move |_| {
+        ctx.report
+            .with(|r| r.progress.sections.iter().any(|s| s.id == id && s.visible))
+    });
     let shown = move || has_visible.get() || ctx.show_all.get();
     let condition = section.relevant.as_ref().map(|e| e.source().to_owned());
-    let items = ctx.def.with_value(|d| d.section_items(&section.id).cloned().collect::<Vec<_>>());
+    let items = ctx
+        .def
+        .with_value(|d| d.section_items(&section.id).cloned().collect::<Vec<_>>());
     let items = items
         .into_iter()
         .filter(|i| !matches!(i.kind, survey_definitions::ItemKind::Specify { .. }))

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use survey_definitions::{format_number, Answer, ChoiceOption, HelpTopic, Item, ItemKind, RegistryKind};
+use survey_definitions::{
+    Answer, ChoiceOption, HelpTopic, Item, ItemKind, RegistryKind, format_number,
+};
 
 use crate::app::Ctx;
 
@@ -29,12 +31,25 @@ fn as_text(a: &Answer) -> String {
 
 /// Text input → answer (empty clears).
 fn text_answer(value: String) -> Answer {
-    if value.trim().is_empty() { Answer::Null } else { Answer::Text(value) }
+    if value.trim().is_empty() {
+        Answer::Null
+    } else {
+        Answer::Text(value)
+    }
 }
 
 fn codes(a: &Answer) -> Vec<i64> {
     match a {
-        Answer::List(l) => l.iter().filter_map(|x| if let Answer::Number(n) = x { Some(*n as i64) } else { None }).collect(),
+        Answer::List(l) => l
+            .iter()
+            .filter_map(|x| {
+                if let Answer::Number(n) = x {
+                    Some(*n as i64)
+                } else {
+                    None
+                }
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -56,12 +71,20 @@ fn with_part(a: Answer, key: &str, value: String) -> Answer {
     } else {
         map.insert(key.to_owned(), Answer::Text(value));
     }
-    if map.is_empty() { Answer::Null } else { Answer::Map(map) }
+    if map.is_empty() {
+        Answer::Null
+    } else {
+        Answer::Map(map)
+    }
 }
 
 /// The question text, prefixed with its number where it has one.
 fn heading(item: &Item) -> String {
-    if item.id.starts_with(|c: char| c.is_ascii_digit()) { format!("{} {}", item.id, item.text) } else { item.text.clone() }
+    if item.id.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{} {}", item.id, item.text)
+    } else {
+        item.text.clone()
+    }
 }
 
 /// One item: question, input for its kind, help, messages.
@@ -79,19 +102,36 @@ pub fn ItemView(
     let visible2 = visible.clone();
     let shown = move || visible() || ctx.show_all.get();
     let condition = item.relevant.as_ref().map(|e| e.source().to_owned());
-    let help = (!item.help.is_empty()).then(|| view! { <Help note=item.note.clone() topics=item.help.clone() /> });
+    let help = (!item.help.is_empty())
+        .then(|| view! { <Help note=item.note.clone() topics=item.help.clone() /> });
     let input = match &item.kind {
-        ItemKind::Text { max_length } => view! { <TextInput item=item.clone() max_length=*max_length long=false /> }.into_any(),
-        ItemKind::LongText { max_length } => view! { <TextInput item=item.clone() max_length=*max_length long=true /> }.into_any(),
-        ItemKind::Integer { .. } => view! { <NumberInput item=item.clone() decimal=false /> }.into_any(),
-        ItemKind::Decimal { .. } => view! { <NumberInput item=item.clone() decimal=true /> }.into_any(),
+        ItemKind::Text { max_length } => {
+            view! { <TextInput item=item.clone() max_length=*max_length long=false /> }.into_any()
+        }
+        ItemKind::LongText { max_length } => {
+            view! { <TextInput item=item.clone() max_length=*max_length long=true /> }.into_any()
+        }
+        ItemKind::Integer { .. } => {
+            view! { <NumberInput item=item.clone() decimal=false /> }.into_any()
+        }
+        ItemKind::Decimal { .. } => {
+            view! { <NumberInput item=item.clone() decimal=true /> }.into_any()
+        }
         ItemKind::Percent => view! { <PercentInput item=item.clone() /> }.into_any(),
-        ItemKind::SingleChoice { options } => view! { <Choices item=item.clone() options=options.clone() multiple=false /> }.into_any(),
-        ItemKind::MultipleChoice { options, .. } => view! { <Choices item=item.clone() options=options.clone() multiple=true /> }.into_any(),
+        ItemKind::SingleChoice { options } => {
+            view! { <Choices item=item.clone() options=options.clone() multiple=false /> }
+                .into_any()
+        }
+        ItemKind::MultipleChoice { options, .. } => {
+            view! { <Choices item=item.clone() options=options.clone() multiple=true /> }.into_any()
+        }
         ItemKind::AgeRange { .. } => view! { <AgeRange item=item.clone() /> }.into_any(),
-        ItemKind::CountGrid { rows, .. } => view! { <CountGrid item=item.clone() rows=rows.clone() /> }.into_any(),
+        ItemKind::CountGrid { rows, .. } => {
+            view! { <CountGrid item=item.clone() rows=rows.clone() /> }.into_any()
+        }
         ItemKind::Registry { registry, parent } => {
-            view! { <RegistrySelect item=item.clone() registry=*registry parent=parent.clone() /> }.into_any()
+            view! { <RegistrySelect item=item.clone() registry=*registry parent=parent.clone() /> }
+                .into_any()
         }
         ItemKind::Specify { .. } => ().into_any(),
     };
@@ -115,8 +155,14 @@ fn Problems(
     let dom_id = problems_id(&id);
     let list = move || {
         let report = ctx.problems(&id);
-        let errors = report.errors.into_iter().map(|p| view! { <li class="error">{p.message}</li> });
-        let warnings = report.warnings.into_iter().map(|p| view! { <li class="warning">{p.message}</li> });
+        let errors = report
+            .errors
+            .into_iter()
+            .map(|p| view! { <li class="error">{p.message}</li> });
+        let warnings = report
+            .warnings
+            .into_iter()
+            .map(|p| view! { <li class="warning">{p.message}</li> });
         errors.chain(warnings).collect_view()
     };
     view! { <ul id=dom_id class="problems" aria-live="polite">{list}</ul> }
@@ -178,7 +224,13 @@ fn TextInput(
 
 fn invalid_flag(ctx: Ctx, id: &str) -> impl Fn() -> &'static str + Send + Sync + 'static + use<> {
     let id = id.to_owned();
-    move || if ctx.problems(&id).errors.is_empty() { "false" } else { "true" }
+    move || {
+        if ctx.problems(&id).errors.is_empty() {
+            "false"
+        } else {
+            "true"
+        }
+    }
 }
 
 /// A whole or decimal number, typed as text so "4,5" and mistakes reach the engine.
@@ -287,7 +339,9 @@ fn SpecifyInput(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
-    let label = ctx.def.with_value(|d| d.item(&id).map(|i| i.text.clone()).unwrap_or_default());
+    let label = ctx
+        .def
+        .with_value(|d| d.item(&id).map(|i| i.text.clone()).unwrap_or_default());
     let shown = move || ctx.visible(&id1) || ctx.show_all.get();
     view! {
         <div class="specify" style:display=move || if shown() { "" } else { "none" }>

@@ -76,7 +76,11 @@ pub(crate) struct Invalid {
 }
 
 fn invalid(code: &'static str, message: impl Into<String>) -> Invalid {
-    Invalid { code, message: message.into(), target: None }
+    Invalid {
+        code,
+        message: message.into(),
+        target: None,
+    }
 }
 
 /// Formats a number the Norwegian way (decimal comma).
@@ -91,7 +95,11 @@ pub fn format_number(n: f64) -> String {
 /// Parses a decimal number written the Norwegian way ("4,5") or with a
 /// point; spaces between digit groups ("1 000") are allowed.
 pub fn parse_decimal(text: &str) -> Option<f64> {
-    let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
     let cleaned = cleaned.replacen(',', ".", 1);
     let body = cleaned.strip_prefix('-').unwrap_or(&cleaned);
     let valid = !body.is_empty()
@@ -117,13 +125,23 @@ fn number(answer: &Answer) -> Result<Option<f64>, ()> {
 fn integer(answer: &Answer, min: i64, max: i64) -> Result<Option<f64>, Invalid> {
     match number(answer) {
         Ok(None) => Ok(None),
-        Ok(Some(n)) if n.fract() != 0.0 => Err(invalid("not_integer", "Skriv et helt tall, for eksempel 4.")),
+        Ok(Some(n)) if n.fract() != 0.0 => Err(invalid(
+            "not_integer",
+            "Skriv et helt tall, for eksempel 4.",
+        )),
         Ok(Some(n)) if n < min as f64 || n > max as f64 => Err(invalid(
             "out_of_range",
-            format!("Tallet må være mellom {} og {}.", format_number(min as f64), format_number(max as f64)),
+            format!(
+                "Tallet må være mellom {} og {}.",
+                format_number(min as f64),
+                format_number(max as f64)
+            ),
         )),
         Ok(Some(n)) => Ok(Some(n)),
-        Err(()) => Err(invalid("not_integer", "Skriv et helt tall, for eksempel 4.")),
+        Err(()) => Err(invalid(
+            "not_integer",
+            "Skriv et helt tall, for eksempel 4.",
+        )),
     }
 }
 
@@ -144,7 +162,10 @@ fn text_of<'a>(answer: &'a Answer, max_length: u32) -> Result<Option<&'a str>, I
             format!("Teksten kan ikke være lengre enn {max_length} tegn."),
         )),
         Answer::Text(t) => Ok(Some(t)),
-        _ => Err(invalid("wrong_type", "Svaret har feil format. Skriv inn tekst.")),
+        _ => Err(invalid(
+            "wrong_type",
+            "Svaret har feil format. Skriv inn tekst.",
+        )),
     }
 }
 
@@ -153,16 +174,24 @@ fn text_of<'a>(answer: &'a Answer, max_length: u32) -> Result<Option<&'a str>, I
 pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> {
     let choice_error = || invalid("unknown_option", "Velg et av svaralternativene.");
     match &item.kind {
-        ItemKind::Text { max_length } | ItemKind::LongText { max_length } | ItemKind::Specify { max_length, .. } => {
+        ItemKind::Text { max_length }
+        | ItemKind::LongText { max_length }
+        | ItemKind::Specify { max_length, .. } => {
             Ok(text_of(answer, *max_length)?.map_or(Value::Null, |t| Value::Str(t.to_owned())))
         }
-        ItemKind::Integer { min, max } => Ok(integer(answer, *min, *max)?.map_or(Value::Null, Value::Num)),
+        ItemKind::Integer { min, max } => {
+            Ok(integer(answer, *min, *max)?.map_or(Value::Null, Value::Num))
+        }
         ItemKind::Percent => Ok(integer(answer, 0, 100)?.map_or(Value::Null, Value::Num)),
         ItemKind::Decimal { min, max } => match number(answer) {
             Ok(None) => Ok(Value::Null),
             Ok(Some(n)) if n < *min || n > *max => Err(invalid(
                 "out_of_range",
-                format!("Tallet må være mellom {} og {}.", format_number(*min), format_number(*max)),
+                format!(
+                    "Tallet må være mellom {} og {}.",
+                    format_number(*min),
+                    format_number(*max)
+                ),
             )),
             Ok(Some(n)) => Ok(Value::Num(n)),
             Err(()) => Err(invalid("not_number", "Skriv et tall, for eksempel 4,5.")),
@@ -172,20 +201,35 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             Answer::Text(t) if t.trim().is_empty() => Ok(Value::Null),
             a => {
                 let code = code_of(a).ok_or_else(choice_error)?;
-                options.iter().find(|o| o.code == code).ok_or_else(choice_error)?;
+                options
+                    .iter()
+                    .find(|o| o.code == code)
+                    .ok_or_else(choice_error)?;
                 Ok(Value::Num(code as f64))
             }
         },
-        ItemKind::MultipleChoice { options, min_choices, max_choices } => {
+        ItemKind::MultipleChoice {
+            options,
+            min_choices,
+            max_choices,
+        } => {
             let list = match answer {
                 Answer::Null => return Ok(Value::Null),
                 Answer::List(l) => l,
-                _ => return Err(invalid("wrong_type", "Svaret har feil format. Kryss av i listen.")),
+                _ => {
+                    return Err(invalid(
+                        "wrong_type",
+                        "Svaret har feil format. Kryss av i listen.",
+                    ));
+                }
             };
             let mut codes = Vec::new();
             for a in list {
                 let code = code_of(a).ok_or_else(choice_error)?;
-                options.iter().find(|o| o.code == code).ok_or_else(choice_error)?;
+                options
+                    .iter()
+                    .find(|o| o.code == code)
+                    .ok_or_else(choice_error)?;
                 if !codes.contains(&code) {
                     codes.push(code);
                 }
@@ -195,15 +239,28 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             }
             if let Some(max) = max_choices {
                 if codes.len() > *max as usize {
-                    let noun = if *max == 1 { "alternativ" } else { "alternativer" };
-                    return Err(invalid("too_many", format!("Du kan velge høyst {max} {noun}.")));
+                    let noun = if *max == 1 {
+                        "alternativ"
+                    } else {
+                        "alternativer"
+                    };
+                    return Err(invalid(
+                        "too_many",
+                        format!("Du kan velge høyst {max} {noun}."),
+                    ));
                 }
             }
             if codes.len() < *min_choices as usize {
-                return Err(invalid("too_few", format!("Velg minst {min_choices} alternativer.")));
+                return Err(invalid(
+                    "too_few",
+                    format!("Velg minst {min_choices} alternativer."),
+                ));
             }
             if codes.len() > 1 {
-                if let Some(ex) = options.iter().find(|o| o.exclusive && codes.contains(&o.code)) {
+                if let Some(ex) = options
+                    .iter()
+                    .find(|o| o.exclusive && codes.contains(&o.code))
+                {
                     return Err(invalid(
                         "exclusive",
                         format!("«{}» kan ikke kombineres med andre svar.", ex.label.trim()),
@@ -217,10 +274,18 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             let map = match answer {
                 Answer::Null => return Ok(Value::Null),
                 Answer::Map(m) => m,
-                _ => return Err(invalid("wrong_type", "Svaret har feil format. Skriv inn nedre og øvre aldersgrense.")),
+                _ => {
+                    return Err(invalid(
+                        "wrong_type",
+                        "Svaret har feil format. Skriv inn nedre og øvre aldersgrense.",
+                    ));
+                }
             };
             if let Some(k) = map.keys().find(|k| *k != "lower" && *k != "upper") {
-                return Err(invalid("wrong_type", format!("Ukjent felt «{k}» i aldersgrensen.")));
+                return Err(invalid(
+                    "wrong_type",
+                    format!("Ukjent felt «{k}» i aldersgrensen."),
+                ));
             }
             let bound = |key: &str| {
                 integer(map.get(key).unwrap_or(&Answer::Null), *min, *max).map_err(|mut e| {
@@ -246,7 +311,12 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             let map = match answer {
                 Answer::Null => return Ok(Value::Null),
                 Answer::Map(m) => m,
-                _ => return Err(invalid("wrong_type", "Svaret har feil format. Skriv antall per rad.")),
+                _ => {
+                    return Err(invalid(
+                        "wrong_type",
+                        "Svaret har feil format. Skriv antall per rad.",
+                    ));
+                }
             };
             let mut grid = BTreeMap::new();
             for (key, raw) in map {
@@ -264,12 +334,18 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
                     grid.insert(row.code, n);
                 }
             }
-            Ok(if grid.is_empty() { Value::Null } else { Value::Grid(grid) })
+            Ok(if grid.is_empty() {
+                Value::Null
+            } else {
+                Value::Grid(grid)
+            })
         }
         ItemKind::Registry { registry, .. } => match answer {
             Answer::Null => Ok(Value::Null),
             Answer::Text(t) if t.trim().is_empty() => Ok(Value::Null),
-            Answer::Text(t) if t.len() == registry.code_len() && t.chars().all(|c| c.is_ascii_digit()) => {
+            Answer::Text(t)
+                if t.len() == registry.code_len() && t.chars().all(|c| c.is_ascii_digit()) =>
+            {
                 Ok(Value::Str(t.clone()))
             }
             _ => Err(invalid("unknown_option", "Velg fra listen.")),

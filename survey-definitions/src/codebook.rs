@@ -99,12 +99,26 @@ impl Codebook {
             title: def.survey.title.clone(),
             language: def.survey.language.clone(),
             format_version: def.version,
-            sections: def.sections.iter().map(|s| CodeLabel { code: s.id.clone(), label: s.title.clone() }).collect(),
+            sections: def
+                .sections
+                .iter()
+                .map(|s| CodeLabel {
+                    code: s.id.clone(),
+                    label: s.title.clone(),
+                })
+                .collect(),
             concepts: def
                 .concepts
                 .iter()
                 .map(|(k, c)| {
-                    (k.clone(), CodebookConcept { variable: c.variable.clone(), label: c.label.clone(), reference: c.reference.clone() })
+                    (
+                        k.clone(),
+                        CodebookConcept {
+                            variable: c.variable.clone(),
+                            label: c.label.clone(),
+                            reference: c.reference.clone(),
+                        },
+                    )
                 })
                 .collect(),
         };
@@ -112,14 +126,22 @@ impl Codebook {
             .items
             .iter()
             .map(|item| {
-                let section = def.section(&item.section).and_then(|s| s.relevant.as_ref()).map(|e| e.source());
+                let section = def
+                    .section(&item.section)
+                    .and_then(|s| s.relevant.as_ref())
+                    .map(|e| e.source());
                 let own = item.relevant.as_ref().map(|e| e.source());
                 let relevant = match (section, own) {
                     (Some(s), Some(o)) => Some(format!("({s}) and ({o})")),
                     (s, o) => s.or(o).map(str::to_owned),
                 };
                 let labels = |opts: &[crate::model::ChoiceOption]| {
-                    opts.iter().map(|o| CodeLabel { code: o.code, label: o.label.clone() }).collect::<Vec<_>>()
+                    opts.iter()
+                        .map(|o| CodeLabel {
+                            code: o.code,
+                            label: o.label.clone(),
+                        })
+                        .collect::<Vec<_>>()
                 };
                 let (options, rows) = match &item.kind {
                     ItemKind::CountGrid { rows, .. } => (Vec::new(), labels(rows)),

@@ -36,12 +36,21 @@ impl Diagnostic {
     /// Makes a diagnostic, computing line and column from `src`.
     pub fn new(level: Level, src: &str, span: Span, message: impl Into<String>) -> Self {
         let (line, column) = line_column(src, span.start);
-        Diagnostic { level, span, line, column, message: message.into() }
+        Diagnostic {
+            level,
+            span,
+            line,
+            column,
+            message: message.into(),
+        }
     }
 
     /// Renders as `file:line:column: level: message`.
     pub fn render(&self, file: &str) -> String {
-        format!("{file}:{}:{}: {}: {}", self.line, self.column, self.level, self.message)
+        format!(
+            "{file}:{}:{}: {}: {}",
+            self.line, self.column, self.level, self.message
+        )
     }
 }
 

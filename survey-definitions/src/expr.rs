@@ -40,12 +40,23 @@ impl Expression {
     /// Parses an expression.
     pub fn parse(source: &str) -> Result<Expression, ExprError> {
         let tokens = lex(source)?;
-        let mut p = Parser { tokens, pos: 0, len: source.len() };
+        let mut p = Parser {
+            tokens,
+            pos: 0,
+            len: source.len(),
+        };
         let node = p.expr()?;
         if let Some(t) = p.tokens.get(p.pos) {
-            return Err(ExprError { offset: t.at, message: format!("unexpected {}", t.kind) });
+            return Err(ExprError {
+                offset: t.at,
+                message: format!("unexpected {}", t.kind),
+            });
         }
-        Ok(Expression { source: source.to_owned(), node, origin: None })
+        Ok(Expression {
+            source: source.to_owned(),
+            node,
+            origin: None,
+        })
     }
 
     /// Records where the expression text starts in the definition file, so
@@ -244,7 +255,12 @@ impl Node {
             }
             Node::Ref(_) => {}
             Node::Not(a) => a.collect_literals(out),
-            Node::And(a, b) | Node::Or(a, b) | Node::Cmp(_, a, b) | Node::In(a, b) | Node::Add(a, b) | Node::Sub(a, b) => {
+            Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Cmp(_, a, b)
+            | Node::In(a, b)
+            | Node::Add(a, b)
+            | Node::Sub(a, b) => {
                 a.collect_literals(out);
                 b.collect_literals(out);
             }
@@ -283,7 +299,12 @@ impl Node {
         }
         match self {
             Node::Not(a) | Node::Has(a, _) => a.collect_codes(out),
-            Node::And(a, b) | Node::Or(a, b) | Node::Cmp(_, a, b) | Node::In(a, b) | Node::Add(a, b) | Node::Sub(a, b) => {
+            Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Cmp(_, a, b)
+            | Node::In(a, b)
+            | Node::Add(a, b)
+            | Node::Sub(a, b) => {
                 a.collect_codes(out);
                 b.collect_codes(out);
             }
@@ -321,7 +342,9 @@ impl Node {
             },
             Node::Cmp(op, a, b) => compare(*op, &a.eval(lookup), &b.eval(lookup)),
             Node::In(a, list) => {
-                let Node::List(vals) = list.as_ref() else { return Null };
+                let Node::List(vals) = list.as_ref() else {
+                    return Null;
+                };
                 match a.eval(lookup) {
                     Null => Null,
                     Set(codes) => Bool(codes.iter().any(|c| vals.contains(&Num(*c as f64)))),
@@ -424,7 +447,10 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = src.char_indices().collect();
     let mut i = 0;
-    let err = |at: usize, m: &str| ExprError { offset: at, message: m.to_owned() };
+    let err = |at: usize, m: &str| ExprError {
+        offset: at,
+        message: m.to_owned(),
+    };
     while i < chars.len() {
         let (at, c) = chars[i];
         if c.is_whitespace() {
@@ -439,37 +465,60 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
         };
         let end_of = |j: usize| chars.get(j).map_or(src.len(), |c| c.0);
         if c == '$' {
-            let j = take_while(i + 1, &|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':'));
+            let j = take_while(i + 1, &|c| {
+                c.is_alphanumeric() || matches!(c, '_' | '.' | ':')
+            });
             if j == i + 1 {
                 return Err(err(at, "`$` must be followed by an item id"));
             }
-            out.push(Token { kind: Tok::Ref(src[chars[i + 1].0..end_of(j)].to_owned()), at });
+            out.push(Token {
+                kind: Tok::Ref(src[chars[i + 1].0..end_of(j)].to_owned()),
+                at,
+            });
             i = j;
         } else if c.is_ascii_digit() {
             let j = take_while(i, &|c| c.is_ascii_digit() || c == '.');
             let text = &src[at..end_of(j)];
-            let n = text.parse::<f64>().map_err(|_| err(at, "malformed number"))?;
-            out.push(Token { kind: Tok::Num(n), at });
+            let n = text
+                .parse::<f64>()
+                .map_err(|_| err(at, "malformed number"))?;
+            out.push(Token {
+                kind: Tok::Num(n),
+                at,
+            });
             i = j;
         } else if c.is_alphabetic() || c == '_' {
             let j = take_while(i, &|c| c.is_alphanumeric() || c == '_');
-            out.push(Token { kind: Tok::Name(src[at..end_of(j)].to_owned()), at });
+            out.push(Token {
+                kind: Tok::Name(src[at..end_of(j)].to_owned()),
+                at,
+            });
             i = j;
         } else if c == '"' || c == '\'' {
             let j = take_while(i + 1, &|d| d != c);
             if j >= chars.len() {
                 return Err(err(at, "unterminated string"));
             }
-            out.push(Token { kind: Tok::Str(src[chars[i + 1].0.min(src.len())..chars[j].0].to_owned()), at });
+            out.push(Token {
+                kind: Tok::Str(src[chars[i + 1].0.min(src.len())..chars[j].0].to_owned()),
+                at,
+            });
             i = j + 1;
         } else {
             let two = src[at..].get(..2).unwrap_or("");
             let op = ["==", "!=", "<=", ">="].into_iter().find(|o| *o == two);
-            let op = op.or_else(|| ["<", ">", "+", "-", "(", ")", "[", "]", ","].into_iter().find(|o| o.starts_with(c)));
+            let op = op.or_else(|| {
+                ["<", ">", "+", "-", "(", ")", "[", "]", ","]
+                    .into_iter()
+                    .find(|o| o.starts_with(c))
+            });
             let Some(op) = op else {
                 return Err(err(at, &format!("unexpected character `{c}`")));
             };
-            out.push(Token { kind: Tok::Op(op), at });
+            out.push(Token {
+                kind: Tok::Op(op),
+                at,
+            });
             i += op.len();
         }
     }
@@ -492,7 +541,10 @@ impl Parser {
     }
 
     fn fail<T>(&self, message: impl Into<String>) -> Result<T, ExprError> {
-        Err(ExprError { offset: self.at(), message: message.into() })
+        Err(ExprError {
+            offset: self.at(),
+            message: message.into(),
+        })
     }
 
     fn eat_name(&mut self, name: &str) -> bool {
@@ -514,7 +566,11 @@ impl Parser {
     }
 
     fn expect_op(&mut self, op: &str) -> Result<(), ExprError> {
-        if self.eat_op(op) { Ok(()) } else { self.fail(format!("expected `{op}`")) }
+        if self.eat_op(op) {
+            Ok(())
+        } else {
+            self.fail(format!("expected `{op}`"))
+        }
     }
 
     fn expr(&mut self) -> Result<Node, ExprError> {
@@ -608,7 +664,11 @@ impl Parser {
                     }
                     self.expect_op("]")?;
                 }
-                Ok(Node::Ref(Reference { id, row, offset: at }))
+                Ok(Node::Ref(Reference {
+                    id,
+                    row,
+                    offset: at,
+                }))
             }
             Tok::Op("(") => {
                 let inner = self.expr()?;
@@ -645,7 +705,10 @@ impl Parser {
                 }
                 self.expect_op(")")?;
                 if args.len() != arity {
-                    return Err(ExprError { offset: at, message: format!("`{name}` takes {arity} argument(s)") });
+                    return Err(ExprError {
+                        offset: at,
+                        message: format!("`{name}` takes {arity} argument(s)"),
+                    });
                 }
                 Ok(Node::Call(func, args))
             }
@@ -663,7 +726,11 @@ mod tests {
 
     fn eval(src: &str, vals: &[(&str, Value)]) -> Value {
         let e = Expression::parse(src).unwrap();
-        e.eval(&|id| vals.iter().find(|(k, _)| *k == id).map_or(Value::Null, |(_, v)| v.clone()))
+        e.eval(&|id| {
+            vals.iter()
+                .find(|(k, _)| *k == id)
+                .map_or(Value::Null, |(_, v)| v.clone())
+        })
     }
 
     #[test]
@@ -686,10 +753,19 @@ mod tests {
         let set = Value::Set(vec![1, 3]);
         assert_eq!(eval("$m has 3", &[("m", set.clone())]), Value::Bool(true));
         assert_eq!(eval("$m has 2", &[("m", set)]), Value::Bool(false));
-        assert_eq!(eval("$s in [1, 2]", &[("s", Value::Num(2.0))]), Value::Bool(true));
+        assert_eq!(
+            eval("$s in [1, 2]", &[("s", Value::Num(2.0))]),
+            Value::Bool(true)
+        );
         let grid = Value::Grid([(15, 2.0), (16, 0.0)].into_iter().collect());
-        assert_eq!(eval("$g[15] > 0", &[("g", grid.clone())]), Value::Bool(true));
-        assert_eq!(eval("$g[16] > 0", &[("g", grid.clone())]), Value::Bool(false));
+        assert_eq!(
+            eval("$g[15] > 0", &[("g", grid.clone())]),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            eval("$g[16] > 0", &[("g", grid.clone())]),
+            Value::Bool(false)
+        );
         assert_eq!(eval("sum($g) >= 2", &[("g", grid)]), Value::Bool(true));
     }
 

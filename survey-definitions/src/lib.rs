@@ -16,14 +16,16 @@ mod model;
 mod parse;
 mod validate;
 
-pub use answer::{format_number, parse_decimal, Answer, AnswerSet};
+pub use answer::{Answer, AnswerSet, format_number, parse_decimal};
 pub use codebook::{CodeLabel, Codebook, CodebookConcept, CodebookItem, CodebookSurvey};
-pub use diagnostic::{line_column, Diagnostic, Level};
+pub use diagnostic::{Diagnostic, Level, line_column};
 pub use expr::{Expression, Value};
 pub use lint::lint;
 pub use model::*;
 pub use parse::parse;
-pub use validate::{evaluate, validate, ItemReport, Mode, Problem, Progress, SectionProgress, ValidationReport};
+pub use validate::{
+    ItemReport, Mode, Problem, Progress, SectionProgress, ValidationReport, evaluate, validate,
+};
 
 /// The KORUS 2025 definition, as shipped (the same bytes in server and browser).
 pub const KORUS_2025: &str = include_str!("../surveys/korus-2025.toml");

@@ -13,7 +13,11 @@ const REACH_BUDGET: usize = 20_000;
 
 /// Lints a definition parsed from `src`; returns every problem found, errors first.
 pub fn lint(def: &SurveyDefinition, src: &str) -> Vec<Diagnostic> {
-    let mut l = Linter { def, src, out: Vec::new() };
+    let mut l = Linter {
+        def,
+        src,
+        out: Vec::new(),
+    };
     l.duplicates();
     l.texts_and_limits();
     l.references();
@@ -33,39 +37,63 @@ struct Linter<'a> {
 
 impl Linter<'_> {
     fn report(&mut self, level: Level, span: Span, message: String) {
-        self.out.push(Diagnostic::new(level, self.src, span, message));
+        self.out
+            .push(Diagnostic::new(level, self.src, span, message));
     }
 
     fn at_expr(e: &Expression, offset: usize, fallback: Span) -> Span {
-        e.origin().map_or(fallback, |o| Span { start: o + offset, end: o + offset })
+        e.origin().map_or(fallback, |o| Span {
+            start: o + offset,
+            end: o + offset,
+        })
     }
 
     fn duplicates(&mut self) {
         let mut sections = BTreeSet::new();
         for s in &self.def.sections {
             if !sections.insert(&s.id) {
-                self.report(Level::Error, s.span, format!("duplicate section id `{}`", s.id));
+                self.report(
+                    Level::Error,
+                    s.span,
+                    format!("duplicate section id `{}`", s.id),
+                );
             }
         }
         let (mut ids, mut vars) = (BTreeSet::new(), BTreeSet::new());
         for item in &self.def.items {
             if !ids.insert(&item.id) {
-                self.report(Level::Error, item.span, format!("duplicate item id `{}`", item.id));
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!("duplicate item id `{}`", item.id),
+                );
             }
             if !vars.insert(item.variable.to_lowercase()) {
-                self.report(Level::Error, item.span, format!("duplicate variable name `{}`", item.variable));
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!("duplicate variable name `{}`", item.variable),
+                );
             }
             let mut codes = BTreeSet::new();
             for o in item.options() {
                 if !codes.insert(o.code) {
-                    self.report(Level::Error, o.span, format!("item {}: duplicate code {}", item.id, o.code));
+                    self.report(
+                        Level::Error,
+                        o.span,
+                        format!("item {}: duplicate code {}", item.id, o.code),
+                    );
                 }
             }
         }
         let mut check_ids = BTreeSet::new();
         for c in &self.def.checks {
             if !check_ids.insert(&c.id) {
-                self.report(Level::Error, c.span, format!("duplicate check id `{}`", c.id));
+                self.report(
+                    Level::Error,
+                    c.span,
+                    format!("duplicate check id `{}`", c.id),
+                );
             }
         }
     }
@@ -73,10 +101,21 @@ impl Linter<'_> {
     fn texts_and_limits(&mut self) {
         for item in &self.def.items {
             if item.text.trim().is_empty() {
-                self.report(Level::Error, item.span, format!("item {} has no text", item.id));
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!("item {} has no text", item.id),
+                );
             }
-            let valid_var = item.variable.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && item.variable.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            let valid_var = item
+                .variable
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && item
+                    .variable
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && item.variable.len() <= 64;
             if !valid_var {
                 self.report(
@@ -87,22 +126,47 @@ impl Linter<'_> {
             }
             for o in item.options() {
                 if o.label.trim().is_empty() {
-                    self.report(Level::Error, o.span, format!("item {}: option {} has no label", item.id, o.code));
+                    self.report(
+                        Level::Error,
+                        o.span,
+                        format!("item {}: option {} has no label", item.id, o.code),
+                    );
                 }
             }
             for h in item.help.iter().filter(|h| h.pending) {
-                self.report(Level::Warning, item.span, format!("item {}: help text «{}» is still to be supplied", item.id, h.title));
-            }
-            match &item.kind {
-                ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options, .. } if options.is_empty() => {
-                    self.report(Level::Error, item.span, format!("item {} has no options", item.id))
-                }
-                ItemKind::SingleChoice { options } if options.iter().any(|o| o.exclusive) => self.report(
+                self.report(
                     Level::Warning,
                     item.span,
-                    format!("item {}: `exclusive` has no effect on a single choice", item.id),
-                ),
-                ItemKind::MultipleChoice { options, min_choices, max_choices: Some(max) } => {
+                    format!(
+                        "item {}: help text «{}» is still to be supplied",
+                        item.id, h.title
+                    ),
+                );
+            }
+            match &item.kind {
+                ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options, .. }
+                    if options.is_empty() =>
+                {
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!("item {} has no options", item.id),
+                    )
+                }
+                ItemKind::SingleChoice { options } if options.iter().any(|o| o.exclusive) => self
+                    .report(
+                        Level::Warning,
+                        item.span,
+                        format!(
+                            "item {}: `exclusive` has no effect on a single choice",
+                            item.id
+                        ),
+                    ),
+                ItemKind::MultipleChoice {
+                    options,
+                    min_choices,
+                    max_choices: Some(max),
+                } => {
                     if *max == 0 || *max as usize > options.len() || min_choices > max {
                         self.report(
                             Level::Error,
@@ -112,11 +176,17 @@ impl Linter<'_> {
                     }
                 }
                 ItemKind::Integer { min, max } | ItemKind::AgeRange { min, max } if min > max => {
-                    self.report(Level::Error, item.span, format!("item {}: min {min} is above max {max}", item.id))
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!("item {}: min {min} is above max {max}", item.id),
+                    )
                 }
-                ItemKind::Decimal { min, max } if min > max => {
-                    self.report(Level::Error, item.span, format!("item {}: min {min} is above max {max}", item.id))
-                }
+                ItemKind::Decimal { min, max } if min > max => self.report(
+                    Level::Error,
+                    item.span,
+                    format!("item {}: min {min} is above max {max}", item.id),
+                ),
                 _ => {}
             }
         }
@@ -147,37 +217,75 @@ impl Linter<'_> {
             for r in e.references() {
                 let at = Self::at_expr(e, r.offset, span);
                 let Some(target) = def.item(&r.id) else {
-                    self.report(Level::Error, at, format!("{owner}: unknown item `{}`", r.id));
+                    self.report(
+                        Level::Error,
+                        at,
+                        format!("{owner}: unknown item `{}`", r.id),
+                    );
                     continue;
                 };
                 if let Some(row) = r.row {
-                    if !matches!(target.kind, ItemKind::CountGrid { .. }) || target.option(row).is_none() {
-                        self.report(Level::Error, at, format!("{owner}: `{}` has no grid row {row}", r.id));
+                    if !matches!(target.kind, ItemKind::CountGrid { .. })
+                        || target.option(row).is_none()
+                    {
+                        self.report(
+                            Level::Error,
+                            at,
+                            format!("{owner}: `{}` has no grid row {row}", r.id),
+                        );
                     }
                 }
             }
             for (id, code, offset) in e.code_comparisons() {
-                let Some(target) = def.item(&id) else { continue };
-                if target.kind.is_choice() && (code.fract() != 0.0 || target.option(code as i64).is_none()) {
+                let Some(target) = def.item(&id) else {
+                    continue;
+                };
+                if target.kind.is_choice()
+                    && (code.fract() != 0.0 || target.option(code as i64).is_none())
+                {
                     let at = Self::at_expr(e, offset, span);
-                    self.report(Level::Error, at, format!("{owner}: `{id}` has no option with code {code}, so this never matches"));
+                    self.report(
+                        Level::Error,
+                        at,
+                        format!(
+                            "{owner}: `{id}` has no option with code {code}, so this never matches"
+                        ),
+                    );
                 }
             }
         }
         for c in &self.def.checks {
             for id in &c.items {
                 if self.def.item(id).is_none() {
-                    self.report(Level::Error, c.span, format!("check {}: unknown item `{id}`", c.id));
+                    self.report(
+                        Level::Error,
+                        c.span,
+                        format!("check {}: unknown item `{id}`", c.id),
+                    );
                 }
             }
         }
         for item in &self.def.items {
             if !self.def.sections.iter().any(|s| s.id == item.section) {
-                self.report(Level::Error, item.span, format!("item {}: unknown section `{}`", item.id, item.section));
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!("item {}: unknown section `{}`", item.id, item.section),
+                );
             }
-            if let ItemKind::Registry { parent: Some(p), .. } = &item.kind {
-                if !matches!(self.def.item(p).map(|i| &i.kind), Some(ItemKind::Registry { .. })) {
-                    self.report(Level::Error, item.span, format!("item {}: parent `{p}` is not a registry item", item.id));
+            if let ItemKind::Registry {
+                parent: Some(p), ..
+            } = &item.kind
+            {
+                if !matches!(
+                    self.def.item(p).map(|i| &i.kind),
+                    Some(ItemKind::Registry { .. })
+                ) {
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!("item {}: parent `{p}` is not a registry item", item.id),
+                    );
                 }
             }
         }
@@ -187,39 +295,90 @@ impl Linter<'_> {
         let def = self.def;
         for (key, concept) in &def.concepts {
             let Some(reference) = def.item(&concept.reference) else {
-                self.report(Level::Error, Span::default(), format!("concept `{key}`: unknown reference item `{}`", concept.reference));
+                self.report(
+                    Level::Error,
+                    Span::default(),
+                    format!(
+                        "concept `{key}`: unknown reference item `{}`",
+                        concept.reference
+                    ),
+                );
                 continue;
             };
             if reference.concept.as_deref() != Some(key) {
-                self.report(Level::Error, reference.span, format!("concept `{key}`: reference item {} does not declare it", reference.id));
+                self.report(
+                    Level::Error,
+                    reference.span,
+                    format!(
+                        "concept `{key}`: reference item {} does not declare it",
+                        reference.id
+                    ),
+                );
             }
-            if !def.items.iter().any(|i| i.concept.as_deref() == Some(key) && i.id != reference.id) {
-                self.report(Level::Warning, reference.span, format!("concept `{key}` is declared by one item only"));
+            if !def
+                .items
+                .iter()
+                .any(|i| i.concept.as_deref() == Some(key) && i.id != reference.id)
+            {
+                self.report(
+                    Level::Warning,
+                    reference.span,
+                    format!("concept `{key}` is declared by one item only"),
+                );
             }
         }
         for item in &def.items {
             let Some(key) = &item.concept else {
                 if !item.concept_codes.is_empty() {
-                    self.report(Level::Error, item.span, format!("item {}: `concept_codes` without `concept`", item.id));
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!("item {}: `concept_codes` without `concept`", item.id),
+                    );
                 }
                 continue;
             };
             let Some(reference) = def.concepts.get(key).and_then(|c| def.item(&c.reference)) else {
                 if !def.concepts.contains_key(key) {
-                    self.report(Level::Error, item.span, format!("item {}: unknown concept `{key}`", item.id));
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!("item {}: unknown concept `{key}`", item.id),
+                    );
                 }
                 continue;
             };
             if item.kind.is_choice() != reference.kind.is_choice() {
-                self.report(Level::Error, item.span, format!("item {}: concept `{key}` mixes choice and non-choice items", item.id));
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!(
+                        "item {}: concept `{key}` mixes choice and non-choice items",
+                        item.id
+                    ),
+                );
                 continue;
             }
             for (from, to) in &item.concept_codes {
                 if item.option(*from).is_none() {
-                    self.report(Level::Error, item.span, format!("item {}: concept_codes maps code {from}, which the item does not have", item.id));
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!(
+                            "item {}: concept_codes maps code {from}, which the item does not have",
+                            item.id
+                        ),
+                    );
                 }
                 if reference.option(*to).is_none() {
-                    self.report(Level::Error, item.span, format!("item {}: concept_codes maps to code {to}, which {} does not have", item.id, reference.id));
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!(
+                            "item {}: concept_codes maps to code {to}, which {} does not have",
+                            item.id, reference.id
+                        ),
+                    );
                 }
             }
             for o in item.options() {
@@ -259,7 +418,13 @@ impl Linter<'_> {
         // 0 = unvisited, 1 = on stack, 2 = done.
         let mut state = vec![0u8; deps.len()];
         let mut cyclic = BTreeSet::new();
-        fn visit(i: usize, deps: &[Vec<usize>], state: &mut [u8], stack: &mut Vec<usize>, cycles: &mut Vec<Vec<usize>>) {
+        fn visit(
+            i: usize,
+            deps: &[Vec<usize>],
+            state: &mut [u8],
+            stack: &mut Vec<usize>,
+            cycles: &mut Vec<Vec<usize>>,
+        ) {
             state[i] = 1;
             stack.push(i);
             for &j in &deps[i] {
@@ -280,9 +445,16 @@ impl Linter<'_> {
             }
         }
         for cycle in cycles {
-            let names: Vec<&str> = cycle.iter().map(|&i| self.def.items[i].id.as_str()).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&i| self.def.items[i].id.as_str())
+                .collect();
             let first = &self.def.items[cycle[0]];
-            self.report(Level::Error, first.span, format!("cyclic relevance: {} → {}", names.join(" → "), names[0]));
+            self.report(
+                Level::Error,
+                first.span,
+                format!("cyclic relevance: {} → {}", names.join(" → "), names[0]),
+            );
             cyclic.extend(cycle);
         }
         cyclic
@@ -292,7 +464,10 @@ impl Linter<'_> {
     fn reachability(&mut self, cyclic: &BTreeSet<usize>) {
         let def = self.def;
         let deps = self.deps();
-        let literals: Vec<Value> = Self::expressions(def).iter().flat_map(|(_, e, _)| e.literals()).collect();
+        let literals: Vec<Value> = Self::expressions(def)
+            .iter()
+            .flat_map(|(_, e, _)| e.literals())
+            .collect();
         for (i, item) in def.items.iter().enumerate() {
             if cyclic.contains(&i) {
                 continue;
@@ -307,19 +482,33 @@ impl Linter<'_> {
             if closure.iter().any(|j| cyclic.contains(j)) {
                 continue;
             }
-            let domains: Vec<(usize, Vec<Answer>)> = closure.iter().map(|&j| (j, domain(&def.items[j], &literals))).collect();
-            let combos = domains.iter().try_fold(1usize, |acc, (_, d)| acc.checked_mul(d.len()).filter(|n| *n <= REACH_BUDGET));
+            let domains: Vec<(usize, Vec<Answer>)> = closure
+                .iter()
+                .map(|&j| (j, domain(&def.items[j], &literals)))
+                .collect();
+            let combos = domains.iter().try_fold(1usize, |acc, (_, d)| {
+                acc.checked_mul(d.len()).filter(|n| *n <= REACH_BUDGET)
+            });
             let Some(combos) = combos else { continue };
             let reachable = (0..combos).any(|mut n| {
                 let mut answers = AnswerSet::default();
                 for (j, d) in &domains {
-                    answers.values.insert(def.items[*j].id.clone(), d[n % d.len()].clone());
+                    answers
+                        .values
+                        .insert(def.items[*j].id.clone(), d[n % d.len()].clone());
                     n /= d.len();
                 }
                 item_visible(def, &answers, i)
             });
             if !reachable {
-                self.report(Level::Error, item.span, format!("item {} is unreachable: no combination of answers makes it visible", item.id));
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!(
+                        "item {} is unreachable: no combination of answers makes it visible",
+                        item.id
+                    ),
+                );
             }
         }
     }
@@ -330,30 +519,57 @@ fn domain(item: &Item, literals: &[Value]) -> Vec<Answer> {
     let mut d = vec![Answer::Null];
     let numbers = || {
         let mut n: Vec<f64> = vec![0.0, 1.0, 2.0, 5.0, 100.0];
-        n.extend(literals.iter().filter_map(|v| if let Value::Num(x) = v { Some(*x) } else { None }));
+        n.extend(literals.iter().filter_map(|v| {
+            if let Value::Num(x) = v {
+                Some(*x)
+            } else {
+                None
+            }
+        }));
         n.sort_by(f64::total_cmp);
         n.dedup();
         n
     };
     match &item.kind {
-        ItemKind::SingleChoice { options } => d.extend(options.iter().map(|o| Answer::from(o.code))),
-        ItemKind::MultipleChoice { options, .. } => d.extend(options.iter().map(|o| Answer::from(vec![o.code]))),
+        ItemKind::SingleChoice { options } => {
+            d.extend(options.iter().map(|o| Answer::from(o.code)))
+        }
+        ItemKind::MultipleChoice { options, .. } => {
+            d.extend(options.iter().map(|o| Answer::from(vec![o.code])))
+        }
         ItemKind::Integer { .. } | ItemKind::Decimal { .. } | ItemKind::Percent => {
             d.extend(numbers().into_iter().map(Answer::Number))
         }
         ItemKind::AgeRange { min, max } => {
-            let m: BTreeMap<String, Answer> =
-                [("lower".to_owned(), Answer::from(*min)), ("upper".to_owned(), Answer::from(*max))].into_iter().collect();
+            let m: BTreeMap<String, Answer> = [
+                ("lower".to_owned(), Answer::from(*min)),
+                ("upper".to_owned(), Answer::from(*max)),
+            ]
+            .into_iter()
+            .collect();
             d.push(Answer::Map(m));
         }
         ItemKind::CountGrid { rows, .. } => {
             for n in [0, 1] {
-                d.push(Answer::Map(rows.iter().map(|r| (r.code.to_string(), Answer::from(n))).collect()));
+                d.push(Answer::Map(
+                    rows.iter()
+                        .map(|r| (r.code.to_string(), Answer::from(n)))
+                        .collect(),
+                ));
             }
         }
-        ItemKind::Text { .. } | ItemKind::LongText { .. } | ItemKind::Specify { .. } | ItemKind::Registry { .. } => {
+        ItemKind::Text { .. }
+        | ItemKind::LongText { .. }
+        | ItemKind::Specify { .. }
+        | ItemKind::Registry { .. } => {
             d.push(Answer::Text("x".into()));
-            d.extend(literals.iter().filter_map(|v| if let Value::Str(s) = v { Some(Answer::Text(s.clone())) } else { None }));
+            d.extend(literals.iter().filter_map(|v| {
+                if let Value::Str(s) = v {
+                    Some(Answer::Text(s.clone()))
+                } else {
+                    None
+                }
+            }));
         }
     }
     d

@@ -293,7 +293,10 @@ impl ItemKind {
 
     /// True for single and multiple choice.
     pub fn is_choice(&self) -> bool {
-        matches!(self, ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. })
+        matches!(
+            self,
+            ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. }
+        )
     }
 }
 

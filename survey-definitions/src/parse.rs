@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::DefinitionError;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::expr::Expression;
 use crate::model::*;
-use crate::DefinitionError;
 
 /// Default maximum length of short texts.
 const TEXT_MAX: u32 = 500;
@@ -90,7 +90,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn error(&mut self, span: impl Into<Span>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::new(Level::Error, self.src, span.into(), message));
+        self.diagnostics.push(Diagnostic::new(
+            Level::Error,
+            self.src,
+            span.into(),
+            message,
+        ));
     }
 
     fn expression(&mut self, raw: &Spanned<String>) -> Option<Expression> {
@@ -112,13 +117,24 @@ impl Ctx<'_> {
 pub fn parse(src: &str) -> Result<SurveyDefinition, DefinitionError> {
     let raw: RawDef = toml::from_str(src).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        DefinitionError::Invalid(vec![Diagnostic::new(Level::Error, src, span.into(), e.message().trim())])
+        DefinitionError::Invalid(vec![Diagnostic::new(
+            Level::Error,
+            src,
+            span.into(),
+            e.message().trim(),
+        )])
     })?;
-    let mut cx = Ctx { src, diagnostics: Vec::new() };
+    let mut cx = Ctx {
+        src,
+        diagnostics: Vec::new(),
+    };
     if *raw.version.get_ref() != FORMAT_VERSION {
         cx.error(
             raw.version.span(),
-            format!("unsupported format version {} (this engine reads version {FORMAT_VERSION})", raw.version.get_ref()),
+            format!(
+                "unsupported format version {} (this engine reads version {FORMAT_VERSION})",
+                raw.version.get_ref()
+            ),
         );
     }
 
@@ -129,7 +145,12 @@ pub fn parse(src: &str) -> Result<SurveyDefinition, DefinitionError> {
         let s = raw_section.into_inner();
         let relevant = s.relevant.as_ref().and_then(|r| cx.expression(r));
         let section_id = s.id.get_ref().clone();
-        sections.push(Section { id: section_id.clone(), title: s.title, relevant, span: span.into() });
+        sections.push(Section {
+            id: section_id.clone(),
+            title: s.title,
+            relevant,
+            span: span.into(),
+        });
         for raw_item in s.items {
             convert_item(&mut cx, &section_id, raw_item, &mut items);
         }
@@ -140,15 +161,34 @@ pub fn parse(src: &str) -> Result<SurveyDefinition, DefinitionError> {
         let span = raw_check.span();
         let c = raw_check.into_inner();
         if let Some(assert) = cx.expression(&c.assert) {
-            checks.push(Check { id: c.id, items: c.items, assert, message: c.message, severity: c.severity, span: span.into() });
+            checks.push(Check {
+                id: c.id,
+                items: c.items,
+                assert,
+                message: c.message,
+                severity: c.severity,
+                span: span.into(),
+            });
         }
     }
 
     if cx.diagnostics.iter().any(|d| d.level == Level::Error) {
         return Err(DefinitionError::Invalid(cx.diagnostics));
     }
-    let concepts = raw.concepts.into_iter().map(|(k, v)| (k, v.into_inner())).collect();
-    let mut def = SurveyDefinition { version: *raw.version.get_ref(), survey: raw.survey, sections, items, checks, concepts, index: BTreeMap::new() };
+    let concepts = raw
+        .concepts
+        .into_iter()
+        .map(|(k, v)| (k, v.into_inner()))
+        .collect();
+    let mut def = SurveyDefinition {
+        version: *raw.version.get_ref(),
+        survey: raw.survey,
+        sections,
+        items,
+        checks,
+        concepts,
+        index: BTreeMap::new(),
+    };
     def.reindex();
     Ok(def)
 }
@@ -157,9 +197,15 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     let span: Span = raw.span().into();
     let r = raw.into_inner();
     let id = r.id.get_ref().clone();
-    let options = |cx: &mut Ctx<'_>, list: Option<Vec<Spanned<RawOption>>>, what: &str| -> Vec<(ChoiceOption, bool)> {
+    let options = |cx: &mut Ctx<'_>,
+                   list: Option<Vec<Spanned<RawOption>>>,
+                   what: &str|
+     -> Vec<(ChoiceOption, bool)> {
         let Some(list) = list else {
-            cx.error(r.kind.span(), format!("a `{}` item needs `{what}`", r.kind.get_ref()));
+            cx.error(
+                r.kind.span(),
+                format!("a `{}` item needs `{what}`", r.kind.get_ref()),
+            );
             return Vec::new();
         };
         list.into_iter()
@@ -167,7 +213,16 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
                 let span = o.span().into();
                 let o = o.into_inner();
                 let specify = o.specify.then(|| format!("{id}:{}", o.code));
-                (ChoiceOption { code: o.code, label: o.label, exclusive: o.exclusive, specify, span }, o.specify)
+                (
+                    ChoiceOption {
+                        code: o.code,
+                        label: o.label,
+                        exclusive: o.exclusive,
+                        specify,
+                        span,
+                    },
+                    o.specify,
+                )
             })
             .collect()
     };
@@ -175,21 +230,42 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     let int = |v: Option<f64>, default: i64| v.map_or(default, |v| v as i64);
 
     let kind = match r.kind.get_ref().as_str() {
-        "text" => ItemKind::Text { max_length: r.max_length.unwrap_or(TEXT_MAX) },
-        "long_text" => ItemKind::LongText { max_length: r.max_length.unwrap_or(LONG_TEXT_MAX) },
-        "integer" => ItemKind::Integer { min: int(r.min, 0), max: int(r.max, 100_000) },
-        "decimal" => ItemKind::Decimal { min: r.min.unwrap_or(0.0), max: r.max.unwrap_or(100_000.0) },
-        "single_choice" => ItemKind::SingleChoice { options: plain(options(cx, r.options, "options")) },
+        "text" => ItemKind::Text {
+            max_length: r.max_length.unwrap_or(TEXT_MAX),
+        },
+        "long_text" => ItemKind::LongText {
+            max_length: r.max_length.unwrap_or(LONG_TEXT_MAX),
+        },
+        "integer" => ItemKind::Integer {
+            min: int(r.min, 0),
+            max: int(r.max, 100_000),
+        },
+        "decimal" => ItemKind::Decimal {
+            min: r.min.unwrap_or(0.0),
+            max: r.max.unwrap_or(100_000.0),
+        },
+        "single_choice" => ItemKind::SingleChoice {
+            options: plain(options(cx, r.options, "options")),
+        },
         "multiple_choice" => ItemKind::MultipleChoice {
             options: plain(options(cx, r.options, "options")),
             min_choices: r.min_choices.unwrap_or(1),
             max_choices: r.max_choices,
         },
-        "age_range" => ItemKind::AgeRange { min: int(r.min, 0), max: int(r.max, 99) },
+        "age_range" => ItemKind::AgeRange {
+            min: int(r.min, 0),
+            max: int(r.max, 99),
+        },
         "percent" => ItemKind::Percent,
-        "count_grid" => ItemKind::CountGrid { rows: plain(options(cx, r.rows, "rows")), max: int(r.max, 10_000) },
+        "count_grid" => ItemKind::CountGrid {
+            rows: plain(options(cx, r.rows, "rows")),
+            max: int(r.max, 10_000),
+        },
         "registry" => match r.registry {
-            Some(registry) => ItemKind::Registry { registry, parent: r.parent.clone() },
+            Some(registry) => ItemKind::Registry {
+                registry,
+                parent: r.parent.clone(),
+            },
             None => {
                 cx.error(r.kind.span(), "a `registry` item needs `registry = \"county\" | \"municipality\" | \"district\"`");
                 return;
@@ -208,7 +284,9 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     };
 
     let default_required = match kind {
-        ItemKind::Text { .. } | ItemKind::LongText { .. } | ItemKind::CountGrid { .. } => Requirement::Optional,
+        ItemKind::Text { .. } | ItemKind::LongText { .. } | ItemKind::CountGrid { .. } => {
+            Requirement::Optional
+        }
         _ => Requirement::Required,
     };
     let mut concept_codes = BTreeMap::new();
@@ -218,7 +296,10 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
                 Ok(code) => {
                     concept_codes.insert(code, *v);
                 }
-                Err(_) => cx.error(map.span(), format!("concept code key `{k}` is not a whole number")),
+                Err(_) => cx.error(
+                    map.span(),
+                    format!("concept code key `{k}` is not a whole number"),
+                ),
             }
         }
     }
@@ -242,14 +323,19 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
         .iter()
         .filter(|o| o.specify.is_some())
         .map(|o| {
-            let relevant = Expression::parse(&format!("${} has {}", item.id, o.code)).expect("generated expression is valid");
+            let relevant = Expression::parse(&format!("${} has {}", item.id, o.code))
+                .expect("generated expression is valid");
             Item {
                 id: o.specify.clone().unwrap_or_default(),
                 section: section.to_owned(),
                 text: o.label.trim().to_owned(),
                 note: None,
                 help: Vec::new(),
-                kind: ItemKind::Specify { item: item.id.clone(), code: o.code, max_length: TEXT_MAX },
+                kind: ItemKind::Specify {
+                    item: item.id.clone(),
+                    code: o.code,
+                    max_length: TEXT_MAX,
+                },
                 variable: format!("{}_{}_spes", item.variable, o.code),
                 concept: None,
                 concept_codes: BTreeMap::new(),
@@ -260,7 +346,10 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
         })
         .collect();
     if !specify.is_empty() && !item.kind.is_choice() {
-        cx.error(span, format!("item {id}: only choice options can have `specify = true`"));
+        cx.error(
+            span,
+            format!("item {id}: only choice options can have `specify = true`"),
+        );
     }
     out.push(item);
     out.extend(specify);

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{interpret, AnswerSet, Invalid};
+use crate::answer::{AnswerSet, Invalid, interpret};
 use crate::expr::{Expression, Value};
 use crate::model::{ItemKind, RegistryKind, Requirement, Severity, SurveyDefinition};
 
@@ -102,9 +102,12 @@ impl ValidationReport {
 
     /// Warnings not yet confirmed, as `(item id, problem)`.
     pub fn open_warnings(&self) -> impl Iterator<Item = (&str, &Problem)> {
-        self.items
-            .iter()
-            .flat_map(|(id, r)| r.warnings.iter().filter(|w| !w.confirmed).map(move |w| (id.as_str(), w)))
+        self.items.iter().flat_map(|(id, r)| {
+            r.warnings
+                .iter()
+                .filter(|w| !w.confirmed)
+                .map(move |w| (id.as_str(), w))
+        })
     }
 
     /// True when the item is visible.
@@ -117,13 +120,29 @@ impl ValidationReport {
 pub fn validate(def: &SurveyDefinition, answers: &AnswerSet, mode: Mode) -> ValidationReport {
     let state = State::new(def, answers);
     let mut report = ValidationReport {
-        unknown: answers.values.keys().filter(|k| def.item(k).is_none()).cloned().collect(),
+        unknown: answers
+            .values
+            .keys()
+            .filter(|k| def.item(k).is_none())
+            .cloned()
+            .collect(),
         ..ValidationReport::default()
     };
-    let add = |report: &mut ValidationReport, id: &str, severity: Severity, code: String, message: String, target| {
+    let add = |report: &mut ValidationReport,
+               id: &str,
+               severity: Severity,
+               code: String,
+               message: String,
+               target| {
         let key = format!("{id}/{code}");
         let confirmed = severity == Severity::Warning && answers.confirmed.contains(&key);
-        let p = Problem { key, code, message, target, confirmed };
+        let p = Problem {
+            key,
+            code,
+            message,
+            target,
+            confirmed,
+        };
         let entry = report.items.entry(id.to_owned()).or_default();
         match severity {
             Severity::Error => entry.errors.push(p),
@@ -140,34 +159,75 @@ pub fn validate(def: &SurveyDefinition, answers: &AnswerSet, mode: Mode) -> Vali
             report.required.push(item.id.clone());
         }
         match &state.values[i] {
-            Err(Invalid { code, message, target }) => {
-                add(&mut report, &item.id, Severity::Error, (*code).to_owned(), message.clone(), target.clone());
+            Err(Invalid {
+                code,
+                message,
+                target,
+            }) => {
+                add(
+                    &mut report,
+                    &item.id,
+                    Severity::Error,
+                    (*code).to_owned(),
+                    message.clone(),
+                    target.clone(),
+                );
             }
             Ok(Value::Null) if mode == Mode::Complete => match item.required {
-                Requirement::Required => {
-                    add(&mut report, &item.id, Severity::Error, "required".into(), "Dette spørsmålet må besvares.".into(), None)
-                }
+                Requirement::Required => add(
+                    &mut report,
+                    &item.id,
+                    Severity::Error,
+                    "required".into(),
+                    "Dette spørsmålet må besvares.".into(),
+                    None,
+                ),
                 Requirement::Soft => {
                     let message = match &item.kind {
-                        ItemKind::Specify { item: parent, code, .. } => {
-                            let label = def.item(parent).and_then(|p| p.option(*code)).map_or("", |o| o.label.trim());
+                        ItemKind::Specify {
+                            item: parent, code, ..
+                        } => {
+                            let label = def
+                                .item(parent)
+                                .and_then(|p| p.option(*code))
+                                .map_or("", |o| o.label.trim());
                             format!("Du har valgt «{label}» uten å spesifisere.")
                         }
                         _ => "Du har ikke svart på dette spørsmålet.".to_owned(),
                     };
-                    add(&mut report, &item.id, Severity::Warning, "unanswered".into(), message, None)
+                    add(
+                        &mut report,
+                        &item.id,
+                        Severity::Warning,
+                        "unanswered".into(),
+                        message,
+                        None,
+                    )
                 }
                 Requirement::Optional => {}
             },
             Ok(Value::Str(code)) => {
-                if let ItemKind::Registry { registry, parent: Some(parent) } = &item.kind {
+                if let ItemKind::Registry {
+                    registry,
+                    parent: Some(parent),
+                } = &item.kind
+                {
                     if let Value::Str(parent_code) = state.lookup(parent) {
                         if !code.starts_with(&parent_code) {
                             let message = match registry {
-                                RegistryKind::District => "Bydelen/etaten hører ikke til valgt kommune.",
+                                RegistryKind::District => {
+                                    "Bydelen/etaten hører ikke til valgt kommune."
+                                }
                                 _ => "Kommunen hører ikke til valgt fylke.",
                             };
-                            add(&mut report, &item.id, Severity::Error, "parent_mismatch".into(), message.into(), None);
+                            add(
+                                &mut report,
+                                &item.id,
+                                Severity::Error,
+                                "parent_mismatch".into(),
+                                message.into(),
+                                None,
+                            );
                         }
                     }
                 }
@@ -180,11 +240,22 @@ pub fn validate(def: &SurveyDefinition, answers: &AnswerSet, mode: Mode) -> Vali
         let shown: Vec<&String> = check
             .items
             .iter()
-            .filter(|id| def.index.get(id.as_str()).is_some_and(|&i| state.is_visible(i)))
+            .filter(|id| {
+                def.index
+                    .get(id.as_str())
+                    .is_some_and(|&i| state.is_visible(i))
+            })
             .collect();
         if !shown.is_empty() && check.assert.fails(&|id| state.lookup(id)) {
             for id in shown {
-                add(&mut report, id, check.severity, format!("check:{}", check.id), check.message.clone(), None);
+                add(
+                    &mut report,
+                    id,
+                    check.severity,
+                    format!("check:{}", check.id),
+                    check.message.clone(),
+                    None,
+                );
             }
         }
     }
@@ -223,9 +294,18 @@ impl<'a> State<'a> {
         let values = def
             .items
             .iter()
-            .map(|item| answers.values.get(&item.id).map_or(Ok(Value::Null), |a| interpret(item, a)))
+            .map(|item| {
+                answers
+                    .values
+                    .get(&item.id)
+                    .map_or(Ok(Value::Null), |a| interpret(item, a))
+            })
             .collect();
-        State { def, values, vis: RefCell::new(vec![Vis::Unknown; def.items.len()]) }
+        State {
+            def,
+            values,
+            vis: RefCell::new(vec![Vis::Unknown; def.items.len()]),
+        }
     }
 
     /// The value of a visible, validly answered item; unknown otherwise.
@@ -259,7 +339,12 @@ impl<'a> State<'a> {
     fn progress(&self) -> Progress {
         let mut p = Progress::default();
         for section in &self.def.sections {
-            let mut sp = SectionProgress { id: section.id.clone(), visible: false, answered: 0, total: 0 };
+            let mut sp = SectionProgress {
+                id: section.id.clone(),
+                visible: false,
+                answered: 0,
+                total: 0,
+            };
             for (i, item) in self.def.items.iter().enumerate() {
                 if item.section != section.id || !self.is_visible(i) {
                     continue;
@@ -277,7 +362,11 @@ impl<'a> State<'a> {
             p.total += sp.total;
             p.sections.push(sp);
         }
-        p.percent = if p.total == 0 { 0 } else { (p.answered * 100 / p.total) as u8 };
+        p.percent = if p.total == 0 {
+            0
+        } else {
+            (p.answered * 100 / p.total) as u8
+        };
         p
     }
 }

@@ -1,6 +1,6 @@
 //! One test per item kind and per validation rule, on a small definition.
 
-use survey_definitions::{validate, Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport};
+use survey_definitions::{Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport, validate};
 
 const DEF: &str = r#"
 version = 1
@@ -99,58 +99,110 @@ fn def() -> SurveyDefinition {
 }
 
 fn check(id: &str, answer: Answer) -> ValidationReport {
-    validate(&def(), &AnswerSet::default().with(id, answer), Mode::Partial)
+    validate(
+        &def(),
+        &AnswerSet::default().with(id, answer),
+        Mode::Partial,
+    )
 }
 
 fn error(id: &str, answer: Answer) -> Option<String> {
-    check(id, answer).items.get(id).and_then(|r| r.errors.first()).map(|p| p.message.clone())
+    check(id, answer)
+        .items
+        .get(id)
+        .and_then(|r| r.errors.first())
+        .map(|p| p.message.clone())
 }
 
 #[test]
 fn text_length_is_limited() {
     assert_eq!(error("navn", "Kari".into()), None);
-    assert_eq!(error("navn", "x".repeat(11).as_str().into()).unwrap(), "Teksten kan ikke være lengre enn 10 tegn.");
-    assert_eq!(error("navn", Answer::from(3)).unwrap(), "Svaret har feil format. Skriv inn tekst.");
+    assert_eq!(
+        error("navn", "x".repeat(11).as_str().into()).unwrap(),
+        "Teksten kan ikke være lengre enn 10 tegn."
+    );
+    assert_eq!(
+        error("navn", Answer::from(3)).unwrap(),
+        "Svaret har feil format. Skriv inn tekst."
+    );
 }
 
 #[test]
 fn integers_reject_text_fractions_and_out_of_range() {
     assert_eq!(error("n", "12".into()), None);
-    assert_eq!(error("n", "abc".into()).unwrap(), "Skriv et helt tall, for eksempel 4.");
-    assert_eq!(error("n", "4,5".into()).unwrap(), "Skriv et helt tall, for eksempel 4.");
-    assert_eq!(error("n", Answer::from(51)).unwrap(), "Tallet må være mellom 0 og 50.");
-    assert_eq!(error("n", Answer::from(-1)).unwrap(), "Tallet må være mellom 0 og 50.");
+    assert_eq!(
+        error("n", "abc".into()).unwrap(),
+        "Skriv et helt tall, for eksempel 4."
+    );
+    assert_eq!(
+        error("n", "4,5".into()).unwrap(),
+        "Skriv et helt tall, for eksempel 4."
+    );
+    assert_eq!(
+        error("n", Answer::from(51)).unwrap(),
+        "Tallet må være mellom 0 og 50."
+    );
+    assert_eq!(
+        error("n", Answer::from(-1)).unwrap(),
+        "Tallet må være mellom 0 og 50."
+    );
 }
 
 #[test]
 fn decimals_accept_the_norwegian_comma() {
     assert_eq!(error("d", "4,5".into()), None);
     assert_eq!(error("d", Answer::Number(4.5)), None);
-    assert_eq!(error("d", "fire".into()).unwrap(), "Skriv et tall, for eksempel 4,5.");
-    assert_eq!(error("d", "50,5".into()).unwrap(), "Tallet må være mellom 0 og 50.");
+    assert_eq!(
+        error("d", "fire".into()).unwrap(),
+        "Skriv et tall, for eksempel 4,5."
+    );
+    assert_eq!(
+        error("d", "50,5".into()).unwrap(),
+        "Tallet må være mellom 0 og 50."
+    );
 }
 
 #[test]
 fn single_choice_takes_only_its_codes() {
     assert_eq!(error("s1", Answer::from(7)), None);
-    assert_eq!(error("s1", Answer::from(3)).unwrap(), "Velg et av svaralternativene.");
+    assert_eq!(
+        error("s1", Answer::from(3)).unwrap(),
+        "Velg et av svaralternativene."
+    );
 }
 
 #[test]
 fn multiple_choice_limits_and_exclusive_options() {
     assert_eq!(error("m", vec![1, 2].into()), None);
-    assert_eq!(error("m", vec![1, 2, 3].into()).unwrap(), "Du kan velge høyst 2 alternativer.");
-    assert_eq!(error("m", vec![1, 9].into()).unwrap(), "«Ingen» kan ikke kombineres med andre svar.");
+    assert_eq!(
+        error("m", vec![1, 2, 3].into()).unwrap(),
+        "Du kan velge høyst 2 alternativer."
+    );
+    assert_eq!(
+        error("m", vec![1, 9].into()).unwrap(),
+        "«Ingen» kan ikke kombineres med andre svar."
+    );
     assert_eq!(error("m", vec![9].into()), None);
-    assert_eq!(error("m", Answer::from(1)).unwrap(), "Svaret har feil format. Kryss av i listen.");
+    assert_eq!(
+        error("m", Answer::from(1)).unwrap(),
+        "Svaret har feil format. Kryss av i listen."
+    );
 }
 
 #[test]
 fn specify_text_shows_only_with_its_option_and_warns_when_empty() {
     let d = def();
-    let r = validate(&d, &AnswerSet::default().with("s1", Answer::from(1)), Mode::Complete);
+    let r = validate(
+        &d,
+        &AnswerSet::default().with("s1", Answer::from(1)),
+        Mode::Complete,
+    );
     assert!(!r.is_visible("s1:7"));
-    let r = validate(&d, &AnswerSet::default().with("s1", Answer::from(7)), Mode::Complete);
+    let r = validate(
+        &d,
+        &AnswerSet::default().with("s1", Answer::from(7)),
+        Mode::Complete,
+    );
     assert!(r.is_visible("s1:7"));
     let w = &r.items["s1:7"].warnings[0];
     assert_eq!(w.message, "Du har valgt «Annet» uten å spesifisere.");
@@ -165,13 +217,25 @@ fn specify_text_shows_only_with_its_option_and_warns_when_empty() {
 #[test]
 fn hidden_items_are_never_required_and_their_answers_are_ignored() {
     let d = def();
-    let answers = AnswerSet::default().with("s1", Answer::from(2)).with("sub", Answer::from(5));
+    let answers = AnswerSet::default()
+        .with("s1", Answer::from(2))
+        .with("sub", Answer::from(5));
     let r = validate(&d, &answers, Mode::Complete);
     assert!(!r.is_visible("sub"));
     assert!(!r.required.contains(&"sub".to_owned()));
-    assert!(!r.items.contains_key("sub"), "a hidden item's bad answer is not reported");
-    let r = validate(&d, &AnswerSet::default().with("s1", Answer::from(1)), Mode::Complete);
-    assert_eq!(r.items["sub"].errors[0].message, "Dette spørsmålet må besvares.");
+    assert!(
+        !r.items.contains_key("sub"),
+        "a hidden item's bad answer is not reported"
+    );
+    let r = validate(
+        &d,
+        &AnswerSet::default().with("s1", Answer::from(1)),
+        Mode::Complete,
+    );
+    assert_eq!(
+        r.items["sub"].errors[0].message,
+        "Dette spørsmålet må besvares."
+    );
 }
 
 #[test]
@@ -181,38 +245,70 @@ fn partial_mode_does_not_require_answers() {
     let r = validate(&def(), &AnswerSet::default(), Mode::Complete);
     assert!(!r.is_valid());
     assert!(r.items["n"].errors[0].code == "required");
-    assert!(!r.items.contains_key("k"), "optional items are not required");
+    assert!(
+        !r.items.contains_key("k"),
+        "optional items are not required"
+    );
 }
 
 #[test]
 fn age_range_bounds_and_order() {
-    let range = |l: &str, u: &str| Answer::Map([("lower".into(), l.into()), ("upper".into(), u.into())].into_iter().collect());
+    let range = |l: &str, u: &str| {
+        Answer::Map(
+            [("lower".into(), l.into()), ("upper".into(), u.into())]
+                .into_iter()
+                .collect(),
+        )
+    };
     assert_eq!(error("age", range("13", "18")), None);
-    assert_eq!(error("age", range("18", "13")).unwrap(), "Nedre aldersgrense kan ikke være høyere enn øvre aldersgrense.");
+    assert_eq!(
+        error("age", range("18", "13")).unwrap(),
+        "Nedre aldersgrense kan ikke være høyere enn øvre aldersgrense."
+    );
     let r = check("age", range("x", "13"));
     assert_eq!(r.items["age"].errors[0].target.as_deref(), Some("lower"));
-    assert_eq!(error("age", range("13", "150")).unwrap(), "Tallet må være mellom 0 og 99.");
+    assert_eq!(
+        error("age", range("13", "150")).unwrap(),
+        "Tallet må være mellom 0 og 99."
+    );
 }
 
 #[test]
 fn percent_is_zero_to_hundred() {
     assert_eq!(error("pct", Answer::from(100)), None);
-    assert_eq!(error("pct", Answer::from(101)).unwrap(), "Tallet må være mellom 0 og 100.");
+    assert_eq!(
+        error("pct", Answer::from(101)).unwrap(),
+        "Tallet må være mellom 0 og 100."
+    );
 }
 
 #[test]
 fn grid_rows_are_counts_and_feed_checks() {
-    let grid = |a: &str, b: &str| Answer::Map([("1".into(), a.into()), ("2".into(), b.into())].into_iter().collect());
+    let grid = |a: &str, b: &str| {
+        Answer::Map(
+            [("1".into(), a.into()), ("2".into(), b.into())]
+                .into_iter()
+                .collect(),
+        )
+    };
     let r = check("grid", grid("2", "abc"));
     let e = &r.items["grid"].errors[0];
     assert_eq!(e.message, "Master: Skriv et helt tall, for eksempel 4.");
     assert_eq!(e.target.as_deref(), Some("2"));
-    let answers = AnswerSet::default().with("n", Answer::from(5)).with("grid", grid("2", "1"));
+    let answers = AnswerSet::default()
+        .with("n", Answer::from(5))
+        .with("grid", grid("2", "1"));
     let r = validate(&def(), &answers, Mode::Partial);
     assert_eq!(r.items["grid"].warnings[0].message, "For få");
     assert!(r.is_valid(), "a warning does not block");
-    let answers = AnswerSet::default().with("n", Answer::from(3)).with("grid", grid("2", "1"));
-    assert!(!validate(&def(), &answers, Mode::Partial).items.contains_key("grid"));
+    let answers = AnswerSet::default()
+        .with("n", Answer::from(3))
+        .with("grid", grid("2", "1"));
+    assert!(
+        !validate(&def(), &answers, Mode::Partial)
+            .items
+            .contains_key("grid")
+    );
 }
 
 #[test]
@@ -230,7 +326,16 @@ fn unknown_items_are_reported_not_ignored() {
 
 #[test]
 fn progress_counts_visible_questions() {
-    let r = validate(&def(), &AnswerSet::default().with("s1", Answer::from(1)).with("n", Answer::from(2)), Mode::Partial);
+    let r = validate(
+        &def(),
+        &AnswerSet::default()
+            .with("s1", Answer::from(1))
+            .with("n", Answer::from(2)),
+        Mode::Partial,
+    );
     // Visible: navn n d s1 m sub age pct grid k = 10 (s1:7 hidden, specify not counted).
-    assert_eq!((r.progress.answered, r.progress.total, r.progress.percent), (2, 10, 20));
+    assert_eq!(
+        (r.progress.answered, r.progress.total, r.progress.percent),
+        (2, 10, 20)
+    );
 }

@@ -1,7 +1,7 @@
 //! The shipped KORUS 2025 definition: it lints clean, its texts match the
 //! source questionnaire word for word, and its codebook matches the snapshot.
 
-use survey_definitions::{Codebook, ItemKind, Level, SurveyDefinition, KORUS_2025};
+use survey_definitions::{Codebook, ItemKind, KORUS_2025, Level, SurveyDefinition};
 
 const REFERENCE: &str = "../../shared/reference/korus-scope-study-2025-questionnaire.txt";
 
@@ -23,8 +23,11 @@ fn normalise(text: &str) -> String {
 fn korus_2025_lints_without_errors() {
     let def = korus();
     let diagnostics = survey_definitions::lint(&def, KORUS_2025);
-    let errors: Vec<String> =
-        diagnostics.iter().filter(|d| d.level == Level::Error).map(|d| d.render("korus-2025.toml")).collect();
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .map(|d| d.render("korus-2025.toml"))
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     // The only warnings are the four HKH/SAT help texts KORUS still has to supply.
     let warnings: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
@@ -47,7 +50,10 @@ fn every_text_and_option_matches_the_source_in_order() {
                 let end = cursor + at + needle.len();
                 // The match must end at a word boundary.
                 let next = source[end..].chars().next();
-                assert!(next.is_none_or(|c| c == ' '), "{what}: «{needle}» matched only as a prefix");
+                assert!(
+                    next.is_none_or(|c| c == ' '),
+                    "{what}: «{needle}» matched only as a prefix"
+                );
                 cursor = end;
             }
             None => panic!("{what}: «{needle}» not found (in order) after offset {cursor}"),
@@ -59,7 +65,11 @@ fn every_text_and_option_matches_the_source_in_order() {
             continue;
         }
         let numbered = item.id.starts_with(|c: char| c.is_ascii_digit());
-        let text = if numbered { format!("{} {}", item.id, item.text) } else { item.text.clone() };
+        let text = if numbered {
+            format!("{} {}", item.id, item.text)
+        } else {
+            item.text.clone()
+        };
         find(&text, &item.id);
         checked += 1;
         for o in item.options() {
@@ -92,17 +102,32 @@ fn items_follow_the_questionnaire_numbering() {
     for n in 1..=6 {
         assert!(ids.contains(&format!("3.{n}").as_str()), "3.{n} missing");
     }
-    for sub in ["1.10.1", "1.10.2", "1.10.3", "1.11.1", "1.11.2", "1.14.1", "1.16.1", "2.16.1", "2.11.2"] {
+    for sub in [
+        "1.10.1", "1.10.2", "1.10.3", "1.11.1", "1.11.2", "1.14.1", "1.16.1", "2.16.1", "2.11.2",
+    ] {
         assert!(ids.contains(&sub), "{sub} missing");
     }
-    assert_eq!(&ids[..6], ["fylke", "kommune", "bydel", "navn", "stilling", "gate"]);
+    assert_eq!(
+        &ids[..6],
+        ["fylke", "kommune", "bydel", "navn", "stilling", "gate"]
+    );
 }
 
 #[test]
 fn codes_keep_the_source_order() {
     let def = korus();
-    let codes = |id: &str| def.item(id).unwrap().options().iter().map(|o| o.code).collect::<Vec<_>>();
-    assert_eq!(codes("1.13"), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 10, 11, 12]);
+    let codes = |id: &str| {
+        def.item(id)
+            .unwrap()
+            .options()
+            .iter()
+            .map(|o| o.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes("1.13"),
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 10, 11, 12]
+    );
     assert_eq!(codes("1.16.1"), [1, 2, 3, 4, 8, 6, 9, 7]);
     assert_eq!(codes("2.16.1"), [1, 2, 3, 4, 5, 7, 8, 6]);
     assert_eq!(codes("1.18"), [1, 2, 3, 4, 13, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -113,18 +138,40 @@ fn codes_keep_the_source_order() {
 #[test]
 fn concepts_map_branch_two_codes_onto_branch_one() {
     let def = korus();
-    let pairs = [("1.13", "2.13"), ("1.16.1", "2.16.1"), ("1.18", "2.18"), ("1.21", "2.21"), ("1.4", "2.4"), ("1.2", "2.2")];
+    let pairs = [
+        ("1.13", "2.13"),
+        ("1.16.1", "2.16.1"),
+        ("1.18", "2.18"),
+        ("1.21", "2.21"),
+        ("1.4", "2.4"),
+        ("1.2", "2.2"),
+    ];
     for (a, b) in pairs {
         let (a, b) = (def.item(a).unwrap(), def.item(b).unwrap());
         assert_eq!(a.concept, b.concept);
         // Same concept code ⇔ same label, up to punctuation and spacing.
-        let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().replace("feks", "");
+        let key = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .replace("feks", "")
+        };
         for ob in b.options() {
-            let oa = a.option(b.concept_code(ob.code)).expect("mapped code exists");
+            let oa = a
+                .option(b.concept_code(ob.code))
+                .expect("mapped code exists");
             // Where the source words the same option differently in the two branches.
             let reworded = [("2.16.1", 3), ("2.4", 4)].contains(&(b.id.as_str(), ob.code));
             if !reworded {
-                assert_eq!(key(&oa.label), key(&ob.label), "{} {} ↔ {} {}", b.id, ob.code, a.id, oa.code);
+                assert_eq!(
+                    key(&oa.label),
+                    key(&ob.label),
+                    "{} {} ↔ {} {}",
+                    b.id,
+                    ob.code,
+                    a.id,
+                    oa.code
+                );
             }
         }
     }
@@ -133,10 +180,17 @@ fn concepts_map_branch_two_codes_onto_branch_one() {
 #[test]
 fn codebook_matches_snapshot() {
     let json = serde_json::to_string_pretty(&Codebook::of(&korus())).unwrap() + "\n";
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/korus-2025-codebook.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test_data/korus-2025-codebook.json"
+    );
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(path, &json).unwrap();
     }
-    let expected = std::fs::read_to_string(path).expect("snapshot exists (run with UPDATE_EXPECT=1 to create it)");
-    assert!(expected == json, "codebook differs from {path}; review and rerun with UPDATE_EXPECT=1");
+    let expected = std::fs::read_to_string(path)
+        .expect("snapshot exists (run with UPDATE_EXPECT=1 to create it)");
+    assert!(
+        expected == json,
+        "codebook differs from {path}; review and rerun with UPDATE_EXPECT=1"
+    );
 }

@@ -3,19 +3,30 @@
 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
-use survey_definitions::{validate, Answer, AnswerSet, Mode, SurveyDefinition, KORUS_2025};
+use survey_definitions::{Answer, AnswerSet, KORUS_2025, Mode, SurveyDefinition, validate};
 
 fn answer() -> impl Strategy<Value = Answer> {
     let leaf = prop_oneof![
         Just(Answer::Null),
         any::<bool>().prop_map(Answer::Bool),
-        prop_oneof![any::<f64>(), -5.0..120.0f64, (0..20i64).prop_map(|n| n as f64)].prop_map(Answer::Number),
-        prop_oneof![".{0,12}", "[0-9]{1,4}", "[0-9]{1,3},[0-9]", "0301|03|3401"].prop_map(Answer::Text),
+        prop_oneof![
+            any::<f64>(),
+            -5.0..120.0f64,
+            (0..20i64).prop_map(|n| n as f64)
+        ]
+        .prop_map(Answer::Number),
+        prop_oneof![".{0,12}", "[0-9]{1,4}", "[0-9]{1,3},[0-9]", "0301|03|3401"]
+            .prop_map(Answer::Text),
     ];
     leaf.prop_recursive(2, 16, 6, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..6).prop_map(Answer::List),
-            btree_map(prop_oneof!["lower|upper", "[0-9]{1,2}", ".{0,4}"], inner, 0..5).prop_map(Answer::Map),
+            btree_map(
+                prop_oneof!["lower|upper", "[0-9]{1,2}", ".{0,4}"],
+                inner,
+                0..5
+            )
+            .prop_map(Answer::Map),
         ]
     })
 }
@@ -24,9 +35,11 @@ fn answer_set(def: &SurveyDefinition) -> impl Strategy<Value = AnswerSet> {
     let mut ids: Vec<String> = def.items.iter().map(|i| i.id.clone()).collect();
     ids.push("ukjent".into());
     let ids = proptest::sample::select(ids);
-    (btree_map(ids, answer(), 0..40), vec(".{0,10}", 0..3)).prop_map(|(values, confirmed)| AnswerSet {
-        values,
-        confirmed: confirmed.into_iter().collect(),
+    (btree_map(ids, answer(), 0..40), vec(".{0,10}", 0..3)).prop_map(|(values, confirmed)| {
+        AnswerSet {
+            values,
+            confirmed: confirmed.into_iter().collect(),
+        }
     })
 }
 

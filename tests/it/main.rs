@@ -1,1 +1,9 @@
-//! placeholder
+//! omfang's one integration-test binary: the real server on SQLite and
+//! PostgreSQL, its CLI, and the browser app in headless Chromium.
+
+mod helpers;
+
+mod api;
+mod cli;
+mod preview;
+mod storage;

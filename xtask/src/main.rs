@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
@@ -52,11 +52,16 @@ fn main() -> ExitCode {
 }
 
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
 }
 
 fn target_dir() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| project_root().join("target"))
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target"))
 }
 
 fn step(what: &str) {
@@ -66,7 +71,10 @@ fn step(what: &str) {
 
 fn run(cmd: &mut Command) -> Result<()> {
     println!("$ {}", describe(cmd));
-    let status = cmd.current_dir(project_root()).status().with_context(|| format!("starting `{}`", describe(cmd)))?;
+    let status = cmd
+        .current_dir(project_root())
+        .status()
+        .with_context(|| format!("starting `{}`", describe(cmd)))?;
     if !status.success() {
         bail!("`{}` failed ({status})", describe(cmd));
     }
@@ -74,7 +82,9 @@ fn run(cmd: &mut Command) -> Result<()> {
 }
 
 fn output(cmd: &mut Command) -> Result<String> {
-    let out = cmd.output().with_context(|| format!("starting `{}`", describe(cmd)))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("starting `{}`", describe(cmd)))?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -92,7 +102,8 @@ fn cargo() -> Command {
 }
 
 fn ensure_wasm_target() -> Result<()> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
         step("adding the wasm32 target");
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
@@ -106,8 +117,19 @@ fn ensure_wasm_target() -> Result<()> {
 fn dist() -> Result<PathBuf> {
     ensure_wasm_target()?;
     step("building the browser app (wasm32, size-optimised)");
-    run(cargo().args(["build", "-p", "frontend", "--target", WASM_TARGET, "--profile", "wasm-release"]))?;
-    let wasm = target_dir().join(WASM_TARGET).join("wasm-release").join("frontend.wasm");
+    run(cargo().args([
+        "build",
+        "-p",
+        "frontend",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join("wasm-release")
+        .join("frontend.wasm");
     let dist = project_root().join("frontend").join("dist");
     let pkg = dist.join("pkg");
     if dist.exists() {
@@ -125,10 +147,16 @@ fn dist() -> Result<PathBuf> {
         .generate(&pkg)
         .context("wasm-bindgen")?;
     for file in ["index.html", "style.css"] {
-        fs::copy(project_root().join("frontend").join(file), dist.join(file)).with_context(|| format!("copying {file}"))?;
+        fs::copy(project_root().join("frontend").join(file), dist.join(file))
+            .with_context(|| format!("copying {file}"))?;
     }
     step("payload (what a browser downloads)");
-    let files = [dist.join("index.html"), dist.join("style.css"), pkg.join("frontend.js"), pkg.join("frontend_bg.wasm")];
+    let files = [
+        dist.join("index.html"),
+        dist.join("style.css"),
+        pkg.join("frontend.js"),
+        pkg.join("frontend_bg.wasm"),
+    ];
     let mut total = (0, 0);
     println!("| file | bytes | gzip |\n|---|---:|---:|");
     for f in &files {
@@ -136,14 +164,34 @@ fn dist() -> Result<PathBuf> {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&raw)?;
         let gz = gz.finish()?;
-        fs::write(f.with_extension(format!("{}.gz", f.extension().unwrap_or_default().to_string_lossy())), &gz)?;
-        println!("| {} | {} | {} |", f.strip_prefix(&dist)?.display(), raw.len(), gz.len());
+        fs::write(
+            f.with_extension(format!(
+                "{}.gz",
+                f.extension().unwrap_or_default().to_string_lossy()
+            )),
+            &gz,
+        )?;
+        println!(
+            "| {} | {} | {} |",
+            f.strip_prefix(&dist)?.display(),
+            raw.len(),
+            gz.len()
+        );
         total.0 += raw.len() as u64;
         total.1 += gz.len() as u64;
     }
-    println!("| **total** | {} | **{} KB** (budget {} KB) |", total.0, total.1 / 1024, PAYLOAD_BUDGET_GZIP / 1024);
+    println!(
+        "| **total** | {} | **{} KB** (budget {} KB) |",
+        total.0,
+        total.1 / 1024,
+        PAYLOAD_BUDGET_GZIP / 1024
+    );
     if total.1 > PAYLOAD_BUDGET_GZIP {
-        bail!("the browser payload is {} KB gzip, over the {} KB budget", total.1 / 1024, PAYLOAD_BUDGET_GZIP / 1024);
+        bail!(
+            "the browser payload is {} KB gzip, over the {} KB budget",
+            total.1 / 1024,
+            PAYLOAD_BUDGET_GZIP / 1024
+        );
     }
     Ok(dist)
 }
@@ -152,28 +200,41 @@ fn serve(args: &[String]) -> Result<()> {
     let dist = dist()?;
     step("starting omfang on SQLite (omfang.db); stop with Ctrl-C");
     let mut cmd = cargo();
-    cmd.args(["run", "-p", "omfang", "--", "serve", "--static-dir"]).arg(&dist).args(args);
+    cmd.args(["run", "-p", "omfang", "--", "serve", "--static-dir"])
+        .arg(&dist)
+        .args(args);
     run(&mut cmd)
 }
 
 fn is_root() -> bool {
-    output(Command::new("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false)
+    output(Command::new("id").arg("-u"))
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Installs Debian packages that are missing (needs root or sudo).
 fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
-    let missing: Vec<&str> = packages.iter().filter(|(_, probe)| !Path::new(probe).exists()).map(|(p, _)| *p).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(_, probe)| !Path::new(probe).exists())
+        .map(|(p, _)| *p)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    step(&format!("installing Debian packages: {}", missing.join(" ")));
+    step(&format!(
+        "installing Debian packages: {}",
+        missing.join(" ")
+    ));
     let sudo: &[&str] = if is_root() { &[] } else { &["sudo", "-n"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.to_vec();
         all.push("apt-get");
         all.extend_from_slice(args);
         let mut cmd = Command::new(all[0]);
-        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive").stdin(std::process::Stdio::null());
+        cmd.args(&all[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdin(std::process::Stdio::null());
         cmd
     };
     run(&mut apt(&["update", "-q"]))?;
@@ -199,7 +260,9 @@ fn ensure_postgres() -> Result<String> {
     }
     let sql = format!("ALTER USER postgres PASSWORD '{PG_PASSWORD}'");
     run(Command::new("su").args(["postgres", "-c", &format!("psql -q -p {port} -c \"{sql}\"")]))?;
-    Ok(format!("postgres://postgres:{PG_PASSWORD}@127.0.0.1:{port}/postgres"))
+    Ok(format!(
+        "postgres://postgres:{PG_PASSWORD}@127.0.0.1:{port}/postgres"
+    ))
 }
 
 fn ci() -> Result<()> {
@@ -215,8 +278,26 @@ fn ci() -> Result<()> {
     step("formatting");
     run(cargo().args(["fmt", "--all", "--check"]))?;
     step("clippy (host crates, then the browser app for wasm32)");
-    run(cargo().args(["clippy", "--workspace", "--exclude", "frontend", "--all-targets", "--", "-D", "warnings"]))?;
-    run(cargo().args(["clippy", "-p", "frontend", "--target", WASM_TARGET, "--", "-D", "warnings"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "frontend",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "frontend",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     step("the engine builds unchanged for wasm32");
     run(cargo().args(["build", "-p", "survey-definitions", "--target", WASM_TARGET]))?;
     let dist = dist()?;
@@ -224,7 +305,14 @@ fn ci() -> Result<()> {
     step("tests: engine, backend, API on SQLite and PostgreSQL, browser (headless Chromium)");
     let mut tests = cargo();
     tests
-        .args(["nextest", "run", "--workspace", "--exclude", "frontend", "--no-fail-fast"])
+        .args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--exclude",
+            "frontend",
+            "--no-fail-fast",
+        ])
         .env("OMFANG_TEST_POSTGRES_URL", &pg_url)
         .env("OMFANG_DIST_DIR", &dist)
         .env("OMFANG_CHROMEDRIVER", "/usr/bin/chromedriver")

@@ -10,14 +10,22 @@ use crate::Error;
 /// Connects to `url`; an SQLite database is switched to WAL mode.
 #[tracing::instrument(skip_all)]
 pub async fn connect(url: &str) -> Result<DatabaseConnection, Error> {
-    if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-        return Err(Error::Config(format!("DATABASE_URL must start with sqlite: or postgres://, got `{url}`")));
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
+        return Err(Error::Config(format!(
+            "DATABASE_URL must start with sqlite: or postgres://, got `{url}`"
+        )));
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;").await?;
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )
+        .await?;
     }
     Ok(db)
 }

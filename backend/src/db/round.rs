@@ -59,7 +59,11 @@ pub async fn ensure(db: &DatabaseConnection, text: &str) -> Result<Model, Error>
     let (def, _warnings) = SurveyDefinition::load(text)?;
     let hash = sha256(text);
     let now = Utc::now();
-    match Entity::find().filter(Column::SurveyId.eq(&def.survey.id)).one(db).await? {
+    match Entity::find()
+        .filter(Column::SurveyId.eq(&def.survey.id))
+        .one(db)
+        .await?
+    {
         Some(existing) if existing.definition_sha256 == hash => Ok(existing),
         Some(existing) => {
             tracing::info!(survey = %def.survey.id, old = %existing.definition_sha256, new = %hash, "definition changed; updating round");
@@ -90,7 +94,11 @@ pub async fn ensure(db: &DatabaseConnection, text: &str) -> Result<Model, Error>
 
 /// All rounds, newest year first.
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<Model>, Error> {
-    Ok(Entity::find().order_by_desc(Column::RoundYear).order_by_asc(Column::SurveyId).all(db).await?)
+    Ok(Entity::find()
+        .order_by_desc(Column::RoundYear)
+        .order_by_asc(Column::SurveyId)
+        .all(db)
+        .await?)
 }
 
 /// The round of one survey id.

@@ -1,8 +1,8 @@
 //! `ApiError`: every HTTP error response, mapped from the backend error in one place.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 
 use crate::Error;
@@ -34,10 +34,22 @@ impl From<Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
-            ApiError::NotFound(what) => (StatusCode::NOT_FOUND, Body { error: "not_found", message: format!("{what} not found") }),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                Body {
+                    error: "not_found",
+                    message: format!("{what} not found"),
+                },
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, details = ?cause, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, Body { error: "internal", message: "internal server error".into() })
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Body {
+                        error: "internal",
+                        message: "internal server error".into(),
+                    },
+                )
             }
         };
         (status, Json(body)).into_response()

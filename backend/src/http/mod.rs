@@ -20,7 +20,9 @@ pub struct AppState {
 
 /// The whole application router.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
-    let api = Router::new().merge(rounds::router()).fallback(error::api_not_found);
+    let api = Router::new()
+        .merge(rounds::router())
+        .fallback(error::api_not_found);
     Router::new()
         .nest("/api", api)
         .with_state(state)

@@ -51,26 +51,45 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<RoundSummary>>, 
     Ok(Json(
         rounds
             .into_iter()
-            .map(|r| RoundSummary { survey_id: r.survey_id, round_year: r.round_year, title: r.title, definition_sha256: r.definition_sha256 })
+            .map(|r| RoundSummary {
+                survey_id: r.survey_id,
+                round_year: r.round_year,
+                title: r.title,
+                definition_sha256: r.definition_sha256,
+            })
             .collect(),
     ))
 }
 
 /// The parsed definition as JSON: what the browser app's engine reads.
 #[tracing::instrument(skip(state))]
-async fn definition(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<Json<SurveyDefinition>, ApiError> {
+async fn definition(
+    State(state): State<AppState>,
+    Path(survey_id): Path<String>,
+) -> Result<Json<SurveyDefinition>, ApiError> {
     Ok(Json(round::find(&state.db, &survey_id).await?.parsed()?))
 }
 
 /// The definition text exactly as stored.
 #[tracing::instrument(skip(state))]
-async fn definition_text(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn definition_text(
+    State(state): State<AppState>,
+    Path(survey_id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let r = round::find(&state.db, &survey_id).await?;
-    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], r.definition))
+    Ok((
+        [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
+        r.definition,
+    ))
 }
 
 /// The codebook (see `survey_definitions::Codebook`).
 #[tracing::instrument(skip(state))]
-async fn codebook(State(state): State<AppState>, Path(survey_id): Path<String>) -> Result<Json<Codebook>, ApiError> {
-    Ok(Json(Codebook::of(&round::find(&state.db, &survey_id).await?.parsed()?)))
+async fn codebook(
+    State(state): State<AppState>,
+    Path(survey_id): Path<String>,
+) -> Result<Json<Codebook>, ApiError> {
+    Ok(Json(Codebook::of(
+        &round::find(&state.db, &survey_id).await?.parsed()?,
+    )))
 }
