@@ -153,7 +153,7 @@ fn code_of(answer: &Answer) -> Option<i64> {
     }
 }
 
-fn text_of<'a>(answer: &'a Answer, max_length: u32) -> Result<Option<&'a str>, Invalid> {
+fn text_of(answer: &Answer, max_length: u32) -> Result<Option<&str>, Invalid> {
     match answer {
         Answer::Null => Ok(None),
         Answer::Text(t) if t.trim().is_empty() => Ok(None),
@@ -237,18 +237,18 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             if codes.is_empty() {
                 return Ok(Value::Null);
             }
-            if let Some(max) = max_choices {
-                if codes.len() > *max as usize {
-                    let noun = if *max == 1 {
-                        "alternativ"
-                    } else {
-                        "alternativer"
-                    };
-                    return Err(invalid(
-                        "too_many",
-                        format!("Du kan velge høyst {max} {noun}."),
-                    ));
-                }
+            if let Some(max) = max_choices
+                && codes.len() > *max as usize
+            {
+                let noun = if *max == 1 {
+                    "alternativ"
+                } else {
+                    "alternativer"
+                };
+                return Err(invalid(
+                    "too_many",
+                    format!("Du kan velge høyst {max} {noun}."),
+                ));
             }
             if codes.len() < *min_choices as usize {
                 return Err(invalid(
@@ -256,16 +256,15 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
                     format!("Velg minst {min_choices} alternativer."),
                 ));
             }
-            if codes.len() > 1 {
-                if let Some(ex) = options
+            if codes.len() > 1
+                && let Some(ex) = options
                     .iter()
                     .find(|o| o.exclusive && codes.contains(&o.code))
-                {
-                    return Err(invalid(
-                        "exclusive",
-                        format!("«{}» kan ikke kombineres med andre svar.", ex.label.trim()),
-                    ));
-                }
+            {
+                return Err(invalid(
+                    "exclusive",
+                    format!("«{}» kan ikke kombineres med andre svar.", ex.label.trim()),
+                ));
             }
             codes.sort_unstable();
             Ok(Value::Set(codes))
@@ -294,13 +293,13 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
                 })
             };
             let (lower, upper) = (bound("lower")?, bound("upper")?);
-            if let (Some(l), Some(u)) = (lower, upper) {
-                if l > u {
-                    return Err(invalid(
-                        "range_order",
-                        "Nedre aldersgrense kan ikke være høyere enn øvre aldersgrense.",
-                    ));
-                }
+            if let (Some(l), Some(u)) = (lower, upper)
+                && l > u
+            {
+                return Err(invalid(
+                    "range_order",
+                    "Nedre aldersgrense kan ikke være høyere enn øvre aldersgrense.",
+                ));
             }
             if lower.is_none() && upper.is_none() {
                 return Ok(Value::Null);

@@ -166,14 +166,16 @@ impl Linter<'_> {
                     options,
                     min_choices,
                     max_choices: Some(max),
-                } => {
-                    if *max == 0 || *max as usize > options.len() || min_choices > max {
-                        self.report(
-                            Level::Error,
-                            item.span,
-                            format!("item {}: choice limits {min_choices}..{max} do not fit its {} options", item.id, options.len()),
-                        );
-                    }
+                } if (*max == 0 || *max as usize > options.len() || min_choices > max) => {
+                    self.report(
+                        Level::Error,
+                        item.span,
+                        format!(
+                            "item {}: choice limits {min_choices}..{max} do not fit its {} options",
+                            item.id,
+                            options.len()
+                        ),
+                    );
                 }
                 ItemKind::Integer { min, max } | ItemKind::AgeRange { min, max } if min > max => {
                     self.report(
@@ -224,16 +226,15 @@ impl Linter<'_> {
                     );
                     continue;
                 };
-                if let Some(row) = r.row {
-                    if !matches!(target.kind, ItemKind::CountGrid { .. })
-                        || target.option(row).is_none()
-                    {
-                        self.report(
-                            Level::Error,
-                            at,
-                            format!("{owner}: `{}` has no grid row {row}", r.id),
-                        );
-                    }
+                if let Some(row) = r.row
+                    && (!matches!(target.kind, ItemKind::CountGrid { .. })
+                        || target.option(row).is_none())
+                {
+                    self.report(
+                        Level::Error,
+                        at,
+                        format!("{owner}: `{}` has no grid row {row}", r.id),
+                    );
                 }
             }
             for (id, code, offset) in e.code_comparisons() {
@@ -276,17 +277,16 @@ impl Linter<'_> {
             if let ItemKind::Registry {
                 parent: Some(p), ..
             } = &item.kind
-            {
-                if !matches!(
+                && !matches!(
                     self.def.item(p).map(|i| &i.kind),
                     Some(ItemKind::Registry { .. })
-                ) {
-                    self.report(
-                        Level::Error,
-                        item.span,
-                        format!("item {}: parent `{p}` is not a registry item", item.id),
-                    );
-                }
+                )
+            {
+                self.report(
+                    Level::Error,
+                    item.span,
+                    format!("item {}: parent `{p}` is not a registry item", item.id),
+                );
             }
         }
     }

@@ -211,25 +211,21 @@ pub fn validate(def: &SurveyDefinition, answers: &AnswerSet, mode: Mode) -> Vali
                     registry,
                     parent: Some(parent),
                 } = &item.kind
+                    && let Value::Str(parent_code) = state.lookup(parent)
+                    && !code.starts_with(&parent_code)
                 {
-                    if let Value::Str(parent_code) = state.lookup(parent) {
-                        if !code.starts_with(&parent_code) {
-                            let message = match registry {
-                                RegistryKind::District => {
-                                    "Bydelen/etaten hører ikke til valgt kommune."
-                                }
-                                _ => "Kommunen hører ikke til valgt fylke.",
-                            };
-                            add(
-                                &mut report,
-                                &item.id,
-                                Severity::Error,
-                                "parent_mismatch".into(),
-                                message.into(),
-                                None,
-                            );
-                        }
-                    }
+                    let message = match registry {
+                        RegistryKind::District => "Bydelen/etaten hører ikke til valgt kommune.",
+                        _ => "Kommunen hører ikke til valgt fylke.",
+                    };
+                    add(
+                        &mut report,
+                        &item.id,
+                        Severity::Error,
+                        "parent_mismatch".into(),
+                        message.into(),
+                        None,
+                    );
                 }
             }
             Ok(_) => {}
@@ -362,11 +358,7 @@ impl<'a> State<'a> {
             p.total += sp.total;
             p.sections.push(sp);
         }
-        p.percent = if p.total == 0 {
-            0
-        } else {
-            (p.answered * 100 / p.total) as u8
-        };
+        p.percent = (p.answered * 100).checked_div(p.total).unwrap_or(0) as u8;
         p
     }
 }

@@ -3,7 +3,10 @@
 
 use survey_definitions::{Codebook, ItemKind, KORUS_2025, Level, SurveyDefinition};
 
-const REFERENCE: &str = "../../shared/reference/korus-scope-study-2025-questionnaire.txt";
+/// The source questionnaire (appendix 1 of the 2025 report), copied into the project.
+const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/reference/korus-scope-study-2025-questionnaire.txt");
+/// The workplace's shared copy, compared with ours when it is present.
+const SHARED_REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/korus-scope-study-2025-questionnaire.txt");
 
 fn korus() -> SurveyDefinition {
     SurveyDefinition::parse(KORUS_2025).expect("KORUS 2025 parses")
@@ -17,6 +20,14 @@ fn normalise(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[test]
+fn the_project_copy_of_the_reference_is_the_shared_one() {
+    let ours = std::fs::read_to_string(REFERENCE).expect("project copy of the questionnaire");
+    if let Ok(shared) = std::fs::read_to_string(SHARED_REFERENCE) {
+        assert_eq!(ours, shared, "test_data/reference differs from ../shared/reference");
+    }
 }
 
 #[test]
@@ -193,4 +204,52 @@ fn codebook_matches_snapshot() {
         expected == json,
         "codebook differs from {path}; review and rerun with UPDATE_EXPECT=1"
     );
+}
+
+/// Renders the concept mapping (kept in `CONCEPTS.md`).
+fn concept_mapping(def: &SurveyDefinition) -> String {
+    let mut out = String::from(
+        "# Concepts of KORUS 2025: one variable across branches\n\n\
+         Generated from `surveys/korus-2025.toml` by the `concepts_document_is_current` test\n\
+         (`UPDATE_EXPECT=1 cargo test -p survey-definitions --test korus` rewrites it).\n\n\
+         Each concept's codes are those of its reference item (branch 1). For the other\n\
+         items the table lists every code whose concept code differs; codes not listed map\n\
+         to themselves.\n\n\
+         | concept | harmonised variable | items | codes that differ (item code → concept code) |\n\
+         |---|---|---|---|\n",
+    );
+    for (key, concept) in &def.concepts {
+        let items: Vec<&survey_definitions::Item> =
+            def.items.iter().filter(|i| i.concept.as_deref() == Some(key)).collect();
+        let ids: Vec<String> = items.iter().map(|i| format!("{} ({})", i.id, i.kind.name())).collect();
+        let mut maps = Vec::new();
+        for item in &items {
+            if !item.concept_codes.is_empty() {
+                let pairs: Vec<String> =
+                    item.concept_codes.iter().filter(|(a, b)| a != b).map(|(a, b)| format!("{a}→{b}")).collect();
+                maps.push(format!("{}: {}", item.id, pairs.join(", ")));
+            }
+        }
+        out.push_str(&format!("| `{key}` | `{}` | {} | {} |\n", concept.variable, ids.join(", "), maps.join("; ")));
+    }
+    out.push_str(
+        "\nWording differences the analysis should know about (same concept, source words differ):\n\
+         1.10 counts all employees of the service, 2.10 only those doing outreach work;\n\
+         1.9 allows four goals, 2.9 three; 1.2 is single choice, 2.2 multiple choice;\n\
+         1.28 asks about \"kartlegginger, utredninger eller evalueringer\", 2.26 leaves out\n\
+         evaluations; 1.15 asks when the service works, 2.15 when it does outreach work;\n\
+         3.3's target group reads \"eldre målgruppe enn 10-25 år\", 1.5/2.5 \"eldre enn 25 år\".\n",
+    );
+    out
+}
+
+#[test]
+fn concepts_document_is_current() {
+    let doc = concept_mapping(&korus());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/CONCEPTS.md");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(path, &doc).unwrap();
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(expected == doc, "CONCEPTS.md is out of date; rerun with UPDATE_EXPECT=1");
 }
