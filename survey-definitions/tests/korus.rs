@@ -4,9 +4,15 @@
 use survey_definitions::{Codebook, ItemKind, KORUS_2025, Level, SurveyDefinition};
 
 /// The source questionnaire (appendix 1 of the 2025 report), copied into the project.
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/reference/korus-scope-study-2025-questionnaire.txt");
+const REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/test_data/reference/korus-scope-study-2025-questionnaire.txt"
+);
 /// The workplace's shared copy, compared with ours when it is present.
-const SHARED_REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/korus-scope-study-2025-questionnaire.txt");
+const SHARED_REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/reference/korus-scope-study-2025-questionnaire.txt"
+);
 
 fn korus() -> SurveyDefinition {
     SurveyDefinition::parse(KORUS_2025).expect("KORUS 2025 parses")
@@ -26,7 +32,10 @@ fn normalise(text: &str) -> String {
 fn the_project_copy_of_the_reference_is_the_shared_one() {
     let ours = std::fs::read_to_string(REFERENCE).expect("project copy of the questionnaire");
     if let Ok(shared) = std::fs::read_to_string(SHARED_REFERENCE) {
-        assert_eq!(ours, shared, "test_data/reference differs from ../shared/reference");
+        assert_eq!(
+            ours, shared,
+            "test_data/reference differs from ../shared/reference"
+        );
     }
 }
 
@@ -219,18 +228,33 @@ fn concept_mapping(def: &SurveyDefinition) -> String {
          |---|---|---|---|\n",
     );
     for (key, concept) in &def.concepts {
-        let items: Vec<&survey_definitions::Item> =
-            def.items.iter().filter(|i| i.concept.as_deref() == Some(key)).collect();
-        let ids: Vec<String> = items.iter().map(|i| format!("{} ({})", i.id, i.kind.name())).collect();
+        let items: Vec<&survey_definitions::Item> = def
+            .items
+            .iter()
+            .filter(|i| i.concept.as_deref() == Some(key))
+            .collect();
+        let ids: Vec<String> = items
+            .iter()
+            .map(|i| format!("{} ({})", i.id, i.kind.name()))
+            .collect();
         let mut maps = Vec::new();
         for item in &items {
             if !item.concept_codes.is_empty() {
-                let pairs: Vec<String> =
-                    item.concept_codes.iter().filter(|(a, b)| a != b).map(|(a, b)| format!("{a}→{b}")).collect();
+                let pairs: Vec<String> = item
+                    .concept_codes
+                    .iter()
+                    .filter(|(a, b)| a != b)
+                    .map(|(a, b)| format!("{a}→{b}"))
+                    .collect();
                 maps.push(format!("{}: {}", item.id, pairs.join(", ")));
             }
         }
-        out.push_str(&format!("| `{key}` | `{}` | {} | {} |\n", concept.variable, ids.join(", "), maps.join("; ")));
+        out.push_str(&format!(
+            "| `{key}` | `{}` | {} | {} |\n",
+            concept.variable,
+            ids.join(", "),
+            maps.join("; ")
+        ));
     }
     out.push_str(
         "\nWording differences the analysis should know about (same concept, source words differ):\n\
@@ -251,5 +275,8 @@ fn concepts_document_is_current() {
         std::fs::write(path, &doc).unwrap();
     }
     let expected = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(expected == doc, "CONCEPTS.md is out of date; rerun with UPDATE_EXPECT=1");
+    assert!(
+        expected == doc,
+        "CONCEPTS.md is out of date; rerun with UPDATE_EXPECT=1"
+    );
 }
