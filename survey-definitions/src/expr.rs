@@ -227,47 +227,43 @@ enum Node {
 }
 
 impl Node {
-    fn collect_refs(&self, out: &mut Vec<Reference>) {
+    /// Visits this node and every node below it, parents first.
+    fn walk(&self, f: &mut dyn FnMut(&Node)) {
+        f(self);
         match self {
-            Node::Ref(r) => out.push(r.clone()),
-            Node::Lit(_) | Node::List(_) => {}
-            Node::Not(a) | Node::Has(a, _) => a.collect_refs(out),
+            Node::Lit(_) | Node::List(_) | Node::Ref(_) => {}
+            Node::Not(a) | Node::Has(a, _) => a.walk(f),
             Node::And(a, b)
             | Node::Or(a, b)
             | Node::Cmp(_, a, b)
             | Node::In(a, b)
             | Node::Add(a, b)
             | Node::Sub(a, b) => {
-                a.collect_refs(out);
-                b.collect_refs(out);
+                a.walk(f);
+                b.walk(f);
             }
-            Node::Call(_, args) => args.iter().for_each(|a| a.collect_refs(out)),
+            Node::Call(_, args) => args.iter().for_each(|a| a.walk(f)),
         }
+    }
+
+    fn collect_refs(&self, out: &mut Vec<Reference>) {
+        self.walk(&mut |n| {
+            if let Node::Ref(r) = n {
+                out.push(r.clone());
+            }
+        });
     }
 
     fn collect_literals(&self, out: &mut Vec<Value>) {
-        match self {
+        self.walk(&mut |n| match n {
             Node::Lit(v) => out.push(v.clone()),
             Node::List(vals) => out.extend(vals.iter().cloned()),
-            Node::Has(a, n) => {
-                out.push(Value::Num(*n));
-                a.collect_literals(out);
-            }
-            Node::Ref(_) => {}
-            Node::Not(a) => a.collect_literals(out),
-            Node::And(a, b)
-            | Node::Or(a, b)
-            | Node::Cmp(_, a, b)
-            | Node::In(a, b)
-            | Node::Add(a, b)
-            | Node::Sub(a, b) => {
-                a.collect_literals(out);
-                b.collect_literals(out);
-            }
-            Node::Call(_, args) => args.iter().for_each(|a| a.collect_literals(out)),
-        }
+            Node::Has(_, code) => out.push(Value::Num(*code)),
+            _ => {}
+        });
     }
 
+    /// Codes compared directly with an item: `$x == 3`, `$x has 3`, `$x in [3]`.
     fn collect_codes(&self, out: &mut Vec<(String, f64, usize)>) {
         fn direct(n: &Node) -> Option<&Reference> {
             match n {
@@ -275,42 +271,28 @@ impl Node {
                 _ => None,
             }
         }
-        match self {
+        self.walk(&mut |n| match n {
             Node::Cmp(CmpOp::Eq | CmpOp::Ne, a, b) => {
-                if let (Some(r), Node::Lit(Value::Num(n))) = (direct(a), b.as_ref()) {
-                    out.push((r.id.clone(), *n, r.offset));
+                if let (Some(r), Node::Lit(Value::Num(code))) = (direct(a), b.as_ref()) {
+                    out.push((r.id.clone(), *code, r.offset));
                 }
             }
-            Node::Has(a, n) => {
+            Node::Has(a, code) => {
                 if let Some(r) = direct(a) {
-                    out.push((r.id.clone(), *n, r.offset));
+                    out.push((r.id.clone(), *code, r.offset));
                 }
             }
             Node::In(a, list) => {
                 if let (Some(r), Node::List(vals)) = (direct(a), list.as_ref()) {
                     for v in vals {
-                        if let Value::Num(n) = v {
-                            out.push((r.id.clone(), *n, r.offset));
+                        if let Value::Num(code) = v {
+                            out.push((r.id.clone(), *code, r.offset));
                         }
                     }
                 }
             }
             _ => {}
-        }
-        match self {
-            Node::Not(a) | Node::Has(a, _) => a.collect_codes(out),
-            Node::And(a, b)
-            | Node::Or(a, b)
-            | Node::Cmp(_, a, b)
-            | Node::In(a, b)
-            | Node::Add(a, b)
-            | Node::Sub(a, b) => {
-                a.collect_codes(out);
-                b.collect_codes(out);
-            }
-            Node::Call(_, args) => args.iter().for_each(|a| a.collect_codes(out)),
-            _ => {}
-        }
+        });
     }
 
     fn eval(&self, lookup: &dyn Fn(&str) -> Value) -> Value {

@@ -101,6 +101,21 @@ fn cargo() -> Command {
     Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
+/// Adds rustfmt and clippy when the toolchain was installed without them.
+fn ensure_components() -> Result<()> {
+    for (component, probe) in [("rustfmt", "fmt"), ("clippy", "clippy")] {
+        let present = cargo()
+            .args([probe, "--version"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !present {
+            step(&format!("adding the {component} component"));
+            run(Command::new("rustup").args(["component", "add", component]))?;
+        }
+    }
+    Ok(())
+}
+
 fn ensure_wasm_target() -> Result<()> {
     let installed =
         output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
@@ -267,6 +282,7 @@ fn ensure_postgres() -> Result<String> {
 
 fn ci() -> Result<()> {
     let started = std::time::Instant::now();
+    ensure_components()?;
     ensure_wasm_target()?;
     ensure_packages(&[
         ("chromium", "/usr/bin/chromium"),
