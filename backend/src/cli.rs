@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use survey_definitions::{Codebook, Level, SurveyDefinition, lint};
 
 use crate::config::{DEFAULT_DATABASE_URL, Settings};
+use crate::db::journey;
+use crate::domain::{DistrictNumber, EmailAddress, MunicipalityNumber};
 use crate::startup::Application;
 
 /// omfang — runs the KORUS scope survey end to end.
@@ -33,6 +35,60 @@ pub enum Command {
     /// Check survey-definition files and print their codebooks.
     #[command(subcommand)]
     Definition(DefinitionCommand),
+    /// Personal invitation links.
+    #[command(subcommand)]
+    Invite(InviteCommand),
+    /// The municipality registry.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+/// `omfang invite ...`
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Create a personal invitation and print its link (the token is shown only this once).
+    Create {
+        /// Survey round id, e.g. `korus-2025`.
+        #[arg(long)]
+        round: String,
+        /// 4-digit municipality number, e.g. `0301`.
+        #[arg(long)]
+        municipality: String,
+        /// 6-digit district or agency number (Oslo), e.g. `030101`.
+        #[arg(long)]
+        district: Option<String>,
+        /// E-mail address of the respondent.
+        #[arg(long)]
+        email: String,
+        /// Address respondents reach omfang at; the link is `<BASE_URL>/svar/<token>`.
+        #[arg(
+            long,
+            env = "OMFANG_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        base_url: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}
+
+/// `omfang registry ...`
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Import municipalities with populations for one year from a CSV file with the columns
+    /// municipality_number,name,sami_name,county_number,county_name,population; every bad row
+    /// is listed and nothing is imported unless all rows are good.
+    Import {
+        /// The CSV file (UTF-8).
+        file: PathBuf,
+        /// Year (1 January) the populations refer to.
+        #[arg(long)]
+        year: i32,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 /// `omfang definition ...`
@@ -87,15 +143,52 @@ pub fn main() -> ExitCode {
             app.run_until_stopped().await
         }),
         Command::Migrate { database_url } => block_on(async move {
-            let db = crate::db::connect(&database_url).await?;
-            crate::db::migrate(&db).await?;
-            for text in crate::startup::SHIPPED_SURVEYS {
-                crate::db::round::ensure(&db, text).await?;
-            }
+            prepared(&database_url).await?;
             tracing::info!("database is up to date");
             Ok(())
         }),
+        Command::Invite(InviteCommand::Create {
+            round,
+            municipality,
+            district,
+            email,
+            base_url,
+            database_url,
+        }) => block_on(async move {
+            let municipality = MunicipalityNumber::parse(&municipality)?;
+            let district = district.as_deref().map(DistrictNumber::parse).transpose()?;
+            let email = EmailAddress::parse(&email)?;
+            let db = prepared(&database_url).await?;
+            let (_, token) =
+                journey::create_invitation(&db, &round, &municipality, district.as_ref(), &email)
+                    .await?;
+            println!("{}/svar/{}", base_url.trim_end_matches('/'), token.expose());
+            Ok(())
+        }),
+        Command::Registry(RegistryCommand::Import {
+            file,
+            year,
+            database_url,
+        }) => block_on(async move {
+            let text = std::fs::read_to_string(&file)
+                .map_err(crate::Error::io(format!("reading {}", file.display())))?;
+            let db = prepared(&database_url).await?;
+            let n = crate::db::places::import(&db, &text, year).await?;
+            println!("imported {n} municipalities for population year {year}");
+            Ok(())
+        }),
     }
+}
+
+/// Connects, migrates, seeds the registry and loads the shipped surveys.
+async fn prepared(database_url: &str) -> Result<sea_orm::DatabaseConnection, crate::Error> {
+    let db = crate::db::connect(database_url).await?;
+    crate::db::migrate(&db).await?;
+    crate::db::places::seed_shipped(&db).await?;
+    for text in crate::startup::SHIPPED_SURVEYS {
+        crate::db::round::ensure(&db, text).await?;
+    }
+    Ok(db)
 }
 
 fn block_on(f: impl std::future::Future<Output = Result<(), crate::Error>>) -> ExitCode {

@@ -25,6 +25,28 @@ pub enum Error {
     /// A setting is wrong.
     #[error("configuration error: {0}")]
     Config(String),
+    /// A request is malformed (bad JSON, wrong shape, bad parameter).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A write was based on an old version; `current` is the server's state.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// What happened, in Norwegian for the respondent.
+        message: String,
+        /// The current state, so the client can show it.
+        current: Box<crate::db::journey::ResponseState>,
+    },
+    /// Answers do not validate; nothing was changed.
+    #[error("invalid answers: {message}")]
+    Invalid {
+        /// Summary, in Norwegian.
+        message: String,
+        /// Every item's problems.
+        report: Box<survey_definitions::ValidationReport>,
+    },
+    /// A file to import has bad rows; nothing was imported.
+    #[error("{} bad row(s); nothing was imported:\n{}", .0.len(), .0.join("\n"))]
+    Import(Vec<String>),
 }
 
 impl Error {

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod domain;
 mod error;
 pub mod http;
 pub mod registry;

@@ -23,13 +23,14 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Application, Error> {
         let db = db::connect(&settings.database_url).await?;
         db::migrate(&db).await?;
+        db::places::seed_shipped(&db).await?;
         for text in SHIPPED_SURVEYS {
             db::round::ensure(&db, text).await?;
         }
         let listener = TcpListener::bind(settings.bind)
             .await
             .map_err(Error::io(format!("binding {}", settings.bind)))?;
-        let router = http::router(AppState { db: db.clone() }, &settings.static_dir);
+        let router = http::router(AppState::new(db.clone()), &settings.static_dir);
         Ok(Application {
             listener,
             router,

@@ -3,6 +3,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_01_create_survey_round;
+mod m20261123_02_create_registry;
+mod m20261123_03_create_responses;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -10,6 +12,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_01_create_survey_round::Migration)]
+        vec![
+            Box::new(m20261123_01_create_survey_round::Migration),
+            Box::new(m20261123_02_create_registry::Migration),
+            Box::new(m20261123_03_create_responses::Migration),
+        ]
     }
 }

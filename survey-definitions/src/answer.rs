@@ -19,14 +19,22 @@ pub enum Answer {
     Null,
     /// A truth value (not used by any kind; reported as a wrong type).
     Bool(bool),
-    /// A number: a code, a count, a decimal.
-    Number(f64),
+    /// A number: a code, a count, a decimal (whole numbers serialise without `.0`).
+    Number(#[serde(serialize_with = "whole_as_integer")] f64),
     /// Text, or a number typed as text.
     Text(String),
     /// Several codes.
     List(Vec<Answer>),
     /// An age range (`lower`/`upper`) or grid rows by code.
     Map(BTreeMap<String, Answer>),
+}
+
+fn whole_as_integer<S: serde::Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        s.serialize_i64(*n as i64)
+    } else {
+        s.serialize_f64(*n)
+    }
 }
 
 /// A respondent's answers plus the warnings they have confirmed.
@@ -350,6 +358,31 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             _ => Err(invalid("unknown_option", "Velg fra listen.")),
         },
     }
+}
+
+/// The canonical form of a valid answer: numbers as numbers, choices as
+/// sorted codes, ranges and grids as maps of numbers. `Ok(Answer::Null)`
+/// when unanswered; the Norwegian message when invalid.
+pub fn normalize(item: &Item, answer: &Answer) -> Result<Answer, String> {
+    let value = interpret(item, answer).map_err(|e| e.message)?;
+    let num = |n: f64| Answer::Number(n);
+    Ok(match value {
+        Value::Null | Value::Bool(_) => Answer::Null,
+        Value::Num(n) => num(n),
+        Value::Str(s) => Answer::Text(s),
+        Value::Set(codes) => Answer::List(codes.into_iter().map(|c| num(c as f64)).collect()),
+        Value::Range(lower, upper) => Answer::Map(
+            [("lower", lower), ("upper", upper)]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), num(v))))
+                .collect(),
+        ),
+        Value::Grid(rows) => Answer::Map(
+            rows.into_iter()
+                .map(|(k, v)| (k.to_string(), num(v)))
+                .collect(),
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ mod model;
 mod parse;
 mod validate;
 
-pub use answer::{Answer, AnswerSet, format_number, parse_decimal};
+pub use answer::{Answer, AnswerSet, format_number, normalize, parse_decimal};
 pub use codebook::{CodeLabel, Codebook, CodebookConcept, CodebookItem, CodebookSurvey};
 pub use diagnostic::{Diagnostic, Level, line_column};
 pub use expr::{Expression, Value};

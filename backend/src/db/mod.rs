@@ -1,5 +1,8 @@
 //! Database access: connecting (SQLite or PostgreSQL), migrating, and the entities.
 
+pub mod entity;
+pub mod journey;
+pub mod places;
 pub mod round;
 
 use migrations::{Migrator, MigratorTrait};

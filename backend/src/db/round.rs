@@ -29,6 +29,8 @@ pub struct Model {
     pub definition_sha256: String,
     /// When the round was created.
     pub created_at: DateTimeUtc,
+    /// Population year of the registry the round classifies municipalities by.
+    pub registry_year: i32,
     /// When its definition last changed.
     pub updated_at: DateTimeUtc,
 }
@@ -83,6 +85,7 @@ pub async fn ensure(db: &DatabaseConnection, text: &str) -> Result<Model, Error>
                 title: Set(def.survey.title.clone()),
                 definition: Set(text.to_owned()),
                 definition_sha256: Set(hash),
+                registry_year: Set(crate::registry::POPULATION_YEAR),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -99,6 +102,14 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Model>, Error> {
         .order_by_asc(Column::SurveyId)
         .all(db)
         .await?)
+}
+
+/// The round with a row id.
+pub async fn by_id(db: &DatabaseConnection, id: i32) -> Result<Model, Error> {
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("survey round {id}")))
 }
 
 /// The round of one survey id.

@@ -1,31 +1,50 @@
 //! `ApiError`: every HTTP error response, mapped from the backend error in one place.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::Error;
+use crate::db::journey::ResponseState;
 
 /// An error answered over HTTP. Each variant documents its status.
 #[derive(Debug)]
 pub enum ApiError {
-    /// 404: the thing asked for does not exist.
+    /// 404: the thing asked for does not exist (or is not yours).
     NotFound(String),
+    /// 400/413/415/422 as axum decided: the body could not be read as the expected JSON.
+    Rejected(StatusCode, String),
+    /// 400: a parameter or body is wrong.
+    BadRequest(String),
+    /// 409: the write was based on an old version; the body carries the current state.
+    Conflict(String, Box<ResponseState>),
+    /// 422: answers do not validate; the body carries every item's problems.
+    Invalid(String, Box<survey_definitions::ValidationReport>),
     /// 500: anything unexpected; the cause is logged, the answer is opaque.
     Internal(Error),
 }
 
 #[derive(Serialize)]
-struct Body {
+struct Body<'a> {
     error: &'static str,
-    message: String,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<&'a ResponseState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a survey_definitions::ValidationReport>,
 }
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
-            Error::NotFound(what) => ApiError::NotFound(what),
+            Error::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            Error::BadRequest(m) => ApiError::BadRequest(m),
+            Error::Conflict { message, current } => ApiError::Conflict(message, current),
+            Error::Invalid { message, report } => ApiError::Invalid(message, report),
             other => ApiError::Internal(other),
         }
     }
@@ -33,30 +52,76 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = match self {
-            ApiError::NotFound(what) => (
-                StatusCode::NOT_FOUND,
-                Body {
-                    error: "not_found",
-                    message: format!("{what} not found"),
-                },
-            ),
+        fn body<'a>(error: &'static str, message: &'a str) -> Body<'a> {
+            Body {
+                error,
+                message,
+                current: None,
+                report: None,
+            }
+        }
+        match self {
+            ApiError::NotFound(m) => {
+                (StatusCode::NOT_FOUND, Json(body("not_found", &m))).into_response()
+            }
+            ApiError::Rejected(status, m) => {
+                (status, Json(body("bad_request", &m))).into_response()
+            }
+            ApiError::BadRequest(m) => {
+                (StatusCode::BAD_REQUEST, Json(body("bad_request", &m))).into_response()
+            }
+            ApiError::Conflict(m, current) => (
+                StatusCode::CONFLICT,
+                Json(Body {
+                    error: "conflict",
+                    message: &m,
+                    current: Some(&current),
+                    report: None,
+                }),
+            )
+                .into_response(),
+            ApiError::Invalid(m, report) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(Body {
+                    error: "invalid",
+                    message: &m,
+                    current: None,
+                    report: Some(&report),
+                }),
+            )
+                .into_response(),
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, details = ?cause, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Body {
-                        error: "internal",
-                        message: "internal server error".into(),
-                    },
+                    Json(body("internal", "internal server error")),
                 )
+                    .into_response()
             }
-        };
-        (status, Json(body)).into_response()
+        }
     }
 }
 
 /// Unknown `/api/...` paths answer a JSON 404 rather than the app's HTML.
 pub async fn api_not_found() -> ApiError {
-    ApiError::NotFound("API endpoint".into())
+    ApiError::NotFound("API endpoint not found".into())
+}
+
+/// A JSON body whose rejections (malformed JSON, wrong types, unknown
+/// fields, too large) become [`ApiError::Rejected`] with axum's status.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(rejected(rejection)),
+        }
+    }
+}
+
+fn rejected(r: JsonRejection) -> ApiError {
+    ApiError::Rejected(r.status(), r.body_text())
 }

@@ -1,30 +1,73 @@
 //! The HTTP surface: `/api` first, then the browser app for every other path.
 
 mod error;
+mod respondent;
 mod rounds;
 mod static_files;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use sea_orm::DatabaseConnection;
+use survey_definitions::SurveyDefinition;
+use tokio::sync::RwLock;
 
 pub use error::ApiError;
+pub use respondent::{InvitationView, Submitted, VersionRequest};
+
+/// Largest request body accepted (an answer set is a few KB).
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Round id → (SHA-256 of the text, parsed definition).
+type DefinitionCache = HashMap<i32, (String, Arc<SurveyDefinition>)>;
 
 /// Shared state of all handlers.
 #[derive(Clone)]
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
+    /// Parsed definitions by round id, with the hash they were parsed from.
+    definitions: Arc<RwLock<DefinitionCache>>,
+}
+
+impl AppState {
+    /// State over a database connection.
+    pub fn new(db: DatabaseConnection) -> Self {
+        AppState {
+            db,
+            definitions: Arc::default(),
+        }
+    }
+
+    /// The parsed definition of a round, parsed once per definition text.
+    pub async fn definition(&self, round_id: i32) -> Result<Arc<SurveyDefinition>, ApiError> {
+        let r = crate::db::round::by_id(&self.db, round_id).await?;
+        if let Some((hash, def)) = self.definitions.read().await.get(&round_id)
+            && *hash == r.definition_sha256
+        {
+            return Ok(def.clone());
+        }
+        let def = Arc::new(r.parsed()?);
+        self.definitions
+            .write()
+            .await
+            .insert(round_id, (r.definition_sha256, def.clone()));
+        Ok(def)
+    }
 }
 
 /// The whole application router.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let api = Router::new()
         .merge(rounds::router())
+        .merge(respondent::router())
         .fallback(error::api_not_found);
     Router::new()
         .nest("/api", api)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
         .fallback_service(static_files::service(static_dir))
         .layer(tower_http::trace::TraceLayer::new_for_http())

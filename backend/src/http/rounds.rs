@@ -22,9 +22,14 @@ pub fn router() -> Router<AppState> {
         .route("/registry", get(registry))
 }
 
-/// The municipality registry (counties, municipalities, Oslo's districts and agencies).
-async fn registry() -> Result<Json<crate::registry::Registry>, ApiError> {
-    Ok(Json(crate::registry::shipped()?))
+/// The municipality registry of the shipped population year (counties,
+/// municipalities, Oslo's districts and agencies), as stored.
+async fn registry(
+    State(state): State<AppState>,
+) -> Result<Json<crate::registry::Registry>, ApiError> {
+    Ok(Json(
+        crate::db::places::load(&state.db, crate::registry::POPULATION_YEAR).await?,
+    ))
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,8 @@
+//! sea-orm entities of the respondent journey (the schema is in `migrations/`).
+
+pub mod answer;
+pub mod answer_log;
+pub mod district;
+pub mod invitation;
+pub mod municipality;
+pub mod response;

@@ -1,0 +1,515 @@
+//! The respondent journey in storage: invitations, responses (one per
+//! service), answers and their append-only log.
+//!
+//! Every write to a response is a conditional `UPDATE … WHERE version = ?`
+//! inside a transaction: a stale writer changes nothing and gets the current
+//! state back (409), so no accepted answer is ever overwritten unseen. Each
+//! changed answer is also appended to `answer_log` with the version it made.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use survey_definitions::{
+    Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport, normalize, validate,
+};
+
+use super::entity::{answer, answer_log, district, invitation, municipality, response};
+use super::round;
+use crate::Error;
+use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityNumber};
+
+/// Status of a draft response.
+pub const DRAFT: &str = "draft";
+/// Status of a submitted response.
+pub const SUBMITTED: &str = "submitted";
+
+/// A response as the respondent's browser sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseState {
+    /// Response id.
+    pub id: i32,
+    /// `draft` or `submitted`.
+    pub status: String,
+    /// Version to send with the next write.
+    pub version: i64,
+    /// The gate answer, once given.
+    pub branch: Option<i32>,
+    /// Saved answers and confirmed warnings.
+    pub answers: AnswerSet,
+    /// Last accepted write (RFC 3339).
+    pub updated_at: String,
+    /// Submission time (RFC 3339), if submitted.
+    pub submitted_at: Option<String>,
+}
+
+/// An autosave: the whole answer set as the client edited it, on `version`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveRequest {
+    /// The version the client's edits are based on.
+    pub version: i64,
+    /// Every answer the client has; items left out are cleared.
+    #[serde(default)]
+    pub values: BTreeMap<String, Answer>,
+    /// Confirmed warning keys.
+    #[serde(default)]
+    pub confirmed: BTreeSet<String>,
+}
+
+/// Creates an invitation for a municipality (and district) of a round's
+/// registry and returns it with its token (shown once, never stored).
+#[tracing::instrument(skip(db))]
+pub async fn create_invitation(
+    db: &DatabaseConnection,
+    survey_id: &str,
+    municipality_number: &MunicipalityNumber,
+    district_number: Option<&DistrictNumber>,
+    email: &EmailAddress,
+) -> Result<(invitation::Model, InvitationToken), Error> {
+    let r = round::find(db, survey_id).await?;
+    let known = municipality::Entity::find_by_id((
+        r.registry_year,
+        municipality_number.as_str().to_owned(),
+    ))
+    .one(db)
+    .await?;
+    if known.is_none() {
+        return Err(Error::BadRequest(format!(
+            "municipality {} is not in the {} registry of round {survey_id}",
+            municipality_number.as_str(),
+            r.registry_year
+        )));
+    }
+    if let Some(d) = district_number {
+        let found = district::Entity::find_by_id(d.as_str().to_owned())
+            .one(db)
+            .await?;
+        if found.is_none_or(|f| f.municipality_number != municipality_number.as_str()) {
+            return Err(Error::BadRequest(format!(
+                "district {} is not a district of {}",
+                d.as_str(),
+                municipality_number.as_str()
+            )));
+        }
+    }
+    let token = InvitationToken::generate()?;
+    let model = invitation::ActiveModel {
+        round_id: Set(r.id),
+        municipality_number: Set(municipality_number.as_str().to_owned()),
+        district_number: Set(district_number.map(|d| d.as_str().to_owned())),
+        email: Set(email.as_str().to_owned()),
+        token_sha256: Set(token.hash()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((model, token))
+}
+
+/// The invitation behind a token; unknown tokens are "not found".
+pub async fn find_invitation(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<invitation::Model, Error> {
+    let token = InvitationToken::parse(token)?;
+    invitation::Entity::find()
+        .filter(invitation::Column::TokenSha256.eq(token.hash()))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("invitation".into()))
+}
+
+/// The responses started from an invitation, oldest first.
+pub async fn responses(
+    db: &DatabaseConnection,
+    inv: &invitation::Model,
+) -> Result<Vec<response::Model>, Error> {
+    Ok(response::Entity::find()
+        .filter(response::Column::InvitationId.eq(inv.id))
+        .order_by_asc(response::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Answers of a response.
+async fn answers_of(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+) -> Result<BTreeMap<String, Answer>, Error> {
+    let rows = answer::Entity::find()
+        .filter(answer::Column::ResponseId.eq(response_id))
+        .all(db)
+        .await?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let value: Answer = serde_json::from_str(&row.value).map_err(|e| {
+            Error::Config(format!(
+                "stored answer {}/{} is not JSON: {e}",
+                row.response_id, row.item_id
+            ))
+        })?;
+        out.insert(row.item_id, value);
+    }
+    Ok(out)
+}
+
+fn state(r: &response::Model, values: BTreeMap<String, Answer>) -> ResponseState {
+    let confirmed = serde_json::from_str(&r.confirmed).unwrap_or_default();
+    ResponseState {
+        id: r.id,
+        status: r.status.clone(),
+        version: r.version,
+        branch: r.branch,
+        answers: AnswerSet { values, confirmed },
+        updated_at: r.updated_at.to_rfc3339(),
+        submitted_at: r.submitted_at.map(|t| t.to_rfc3339()),
+    }
+}
+
+async fn owned(
+    db: &impl ConnectionTrait,
+    inv: &invitation::Model,
+    id: i32,
+) -> Result<response::Model, Error> {
+    response::Entity::find_by_id(id)
+        .filter(response::Column::InvitationId.eq(inv.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("response".into()))
+}
+
+/// The current state of one of the invitation's responses.
+pub async fn load(
+    db: &DatabaseConnection,
+    inv: &invitation::Model,
+    id: i32,
+) -> Result<ResponseState, Error> {
+    let r = owned(db, inv, id).await?;
+    Ok(state(&r, answers_of(db, r.id).await?))
+}
+
+/// Starts a response (another service) with the header prefilled from the invitation.
+#[tracing::instrument(skip_all, fields(invitation = inv.id))]
+pub async fn start(
+    db: &DatabaseConnection,
+    inv: &invitation::Model,
+) -> Result<ResponseState, Error> {
+    let now = Utc::now();
+    let mut prefill = BTreeMap::new();
+    prefill.insert(
+        "fylke".to_owned(),
+        Answer::Text(inv.municipality_number[..2].to_owned()),
+    );
+    prefill.insert(
+        "kommune".to_owned(),
+        Answer::Text(inv.municipality_number.clone()),
+    );
+    if let Some(d) = &inv.district_number {
+        prefill.insert("bydel".to_owned(), Answer::Text(d.clone()));
+    }
+    let txn = db.begin().await?;
+    let r = response::ActiveModel {
+        invitation_id: Set(inv.id),
+        round_id: Set(inv.round_id),
+        municipality_number: Set(inv.municipality_number.clone()),
+        district_number: Set(inv.district_number.clone()),
+        branch: Set(None),
+        status: Set(DRAFT.into()),
+        version: Set(1),
+        confirmed: Set("[]".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    write_changes(&txn, r.id, &BTreeMap::new(), &prefill, 1).await?;
+    txn.commit().await?;
+    Ok(state(&r, prefill))
+}
+
+/// Checks and canonicalises a client's answers: unknown items and answers
+/// the engine rejects make the whole save fail (422) before anything is written.
+fn canonical(
+    def: &SurveyDefinition,
+    values: &BTreeMap<String, Answer>,
+    confirmed: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Answer>, Error> {
+    let mut out = BTreeMap::new();
+    let mut bad = AnswerSet::default();
+    for (id, raw) in values {
+        match def.item(id).map(|item| normalize(item, raw)) {
+            Some(Ok(Answer::Null)) => {}
+            Some(Ok(v)) => {
+                out.insert(id.clone(), v);
+            }
+            Some(Err(_)) | None => {
+                bad.values.insert(id.clone(), raw.clone());
+            }
+        }
+    }
+    if bad.values.is_empty() {
+        return Ok(out);
+    }
+    // Report with the engine: it names unknown items and gives each bad answer its message.
+    let mut report = validate(
+        def,
+        &AnswerSet {
+            values: values.clone(),
+            confirmed: confirmed.clone(),
+        },
+        Mode::Partial,
+    );
+    report
+        .items
+        .retain(|id, r| bad.values.contains_key(id) && !r.errors.is_empty());
+    let message = if report.unknown.is_empty() {
+        "Noen svar er ugyldige og ble ikke lagret. Tidligere lagrede svar er beholdt.".to_owned()
+    } else {
+        format!(
+            "Ukjente spørsmål: {}. Ingenting ble lagret.",
+            report.unknown.join(", ")
+        )
+    };
+    // Answers to hidden items that do not validate are rejected too; name them.
+    for id in bad.values.keys() {
+        if !report.items.contains_key(id) && !report.unknown.contains(id) {
+            let problem = def
+                .item(id)
+                .map(|item| normalize(item, &values[id]).err().unwrap_or_default())
+                .unwrap_or_default();
+            report
+                .items
+                .entry(id.clone())
+                .or_default()
+                .errors
+                .push(survey_definitions::Problem {
+                    key: format!("{id}/invalid"),
+                    code: "invalid".into(),
+                    message: problem,
+                    target: None,
+                    confirmed: false,
+                });
+        }
+    }
+    Err(Error::Invalid {
+        message,
+        report: Box::new(report),
+    })
+}
+
+/// Writes the differences between `old` and `new` answers and logs each.
+async fn write_changes(
+    txn: &impl ConnectionTrait,
+    response_id: i32,
+    old: &BTreeMap<String, Answer>,
+    new: &BTreeMap<String, Answer>,
+    version: i64,
+) -> Result<usize, Error> {
+    let now = Utc::now();
+    let mut changed = 0;
+    let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for id in ids {
+        let (before, after) = (old.get(id), new.get(id));
+        if before == after {
+            continue;
+        }
+        changed += 1;
+        let json = after.map(|a| serde_json::to_string(a).unwrap_or_else(|_| "null".into()));
+        match &json {
+            Some(value) => {
+                let row = answer::ActiveModel {
+                    response_id: Set(response_id),
+                    item_id: Set(id.clone()),
+                    value: Set(value.clone()),
+                    updated_at: Set(now),
+                };
+                answer::Entity::insert(row)
+                    .on_conflict(
+                        sea_orm::sea_query::OnConflict::columns([
+                            answer::Column::ResponseId,
+                            answer::Column::ItemId,
+                        ])
+                        .update_columns([answer::Column::Value, answer::Column::UpdatedAt])
+                        .to_owned(),
+                    )
+                    .exec(txn)
+                    .await?;
+            }
+            None => {
+                answer::Entity::delete_many()
+                    .filter(answer::Column::ResponseId.eq(response_id))
+                    .filter(answer::Column::ItemId.eq(id.as_str()))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+        answer_log::ActiveModel {
+            response_id: Set(response_id),
+            item_id: Set(id.clone()),
+            value: Set(json),
+            version: Set(version),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(changed)
+}
+
+/// Moves a response from `version` to `version + 1` if nobody else has; on a
+/// stale version returns the conflict with the current state.
+async fn bump(
+    txn: &impl ConnectionTrait,
+    inv: &invitation::Model,
+    id: i32,
+    version: i64,
+    set: BumpTo,
+) -> Result<response::Model, Error> {
+    let now = Utc::now();
+    let mut update = response::Entity::update_many()
+        .col_expr(
+            response::Column::Version,
+            Expr::col(response::Column::Version).add(1),
+        )
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(id))
+        .filter(response::Column::InvitationId.eq(inv.id))
+        .filter(response::Column::Version.eq(version));
+    update = match &set {
+        BumpTo::Draft { branch, confirmed } => update
+            .col_expr(response::Column::Branch, Expr::value(*branch))
+            .col_expr(response::Column::Confirmed, Expr::value(confirmed.clone()))
+            .filter(response::Column::Status.eq(DRAFT)),
+        BumpTo::Submitted => update
+            .col_expr(response::Column::Status, Expr::value(SUBMITTED))
+            .col_expr(response::Column::SubmittedAt, Expr::value(Some(now)))
+            .filter(response::Column::Status.eq(DRAFT)),
+        BumpTo::Reopened => update
+            .col_expr(response::Column::Status, Expr::value(DRAFT))
+            .filter(response::Column::Status.eq(SUBMITTED)),
+    };
+    let done = update.exec(txn).await?;
+    let current = owned(txn, inv, id).await?;
+    if done.rows_affected == 1 {
+        return Ok(current);
+    }
+    let message = if current.version != version {
+        "Svarene er endret et annet sted (for eksempel i en annen fane) siden du hentet dem. Du ser nå de nyeste svarene; ingenting er tapt."
+    } else if current.status == SUBMITTED {
+        "Svarene er allerede sendt inn. Åpne dem igjen for å endre."
+    } else {
+        "Svarene er ikke sendt inn."
+    };
+    let values = answers_of(txn, id).await?;
+    Err(Error::Conflict {
+        message: message.into(),
+        current: Box::new(state(&current, values)),
+    })
+}
+
+enum BumpTo {
+    Draft {
+        branch: Option<i32>,
+        confirmed: String,
+    },
+    Submitted,
+    Reopened,
+}
+
+/// Autosave: replaces the answer set of a draft, if `req.version` is current.
+#[tracing::instrument(skip_all, fields(response = id, version = req.version))]
+pub async fn save(
+    db: &DatabaseConnection,
+    def: &SurveyDefinition,
+    inv: &invitation::Model,
+    id: i32,
+    req: &SaveRequest,
+) -> Result<ResponseState, Error> {
+    let new = canonical(def, &req.values, &req.confirmed)?;
+    let branch = match new.get("gate") {
+        Some(Answer::Number(n)) => Some(*n as i32),
+        _ => None,
+    };
+    let confirmed = serde_json::to_string(&req.confirmed).unwrap_or_else(|_| "[]".into());
+    let txn = db.begin().await?;
+    let r = bump(
+        &txn,
+        inv,
+        id,
+        req.version,
+        BumpTo::Draft { branch, confirmed },
+    )
+    .await?;
+    let old = answers_of(&txn, id).await?;
+    write_changes(&txn, id, &old, &new, r.version).await?;
+    txn.commit().await?;
+    Ok(state(&r, new))
+}
+
+/// Submits a draft: the stored answers must pass the engine's complete validation.
+#[tracing::instrument(skip_all, fields(response = id, version))]
+pub async fn submit(
+    db: &DatabaseConnection,
+    def: &SurveyDefinition,
+    inv: &invitation::Model,
+    id: i32,
+    version: i64,
+) -> Result<(ResponseState, ValidationReport), Error> {
+    let txn = db.begin().await?;
+    let current = owned(&txn, inv, id).await?;
+    let values = answers_of(&txn, id).await?;
+    let answers = AnswerSet {
+        values: values.clone(),
+        confirmed: serde_json::from_str(&current.confirmed).unwrap_or_default(),
+    };
+    let report = validate(def, &answers, Mode::Complete);
+    if current.version == version && current.status == DRAFT && !report.is_valid() {
+        return Err(Error::Invalid {
+            message: format!(
+                "{} svar mangler eller må rettes før innsending.",
+                report.error_count()
+            ),
+            report: Box::new(report),
+        });
+    }
+    let r = bump(&txn, inv, id, version, BumpTo::Submitted).await?;
+    txn.commit().await?;
+    Ok((state(&r, values), report))
+}
+
+/// Reopens a submitted response so it can be changed (while the round is open).
+#[tracing::instrument(skip_all, fields(response = id, version))]
+pub async fn reopen(
+    db: &DatabaseConnection,
+    inv: &invitation::Model,
+    id: i32,
+    version: i64,
+) -> Result<ResponseState, Error> {
+    let txn = db.begin().await?;
+    let r = bump(&txn, inv, id, version, BumpTo::Reopened).await?;
+    let values = answers_of(&txn, id).await?;
+    txn.commit().await?;
+    Ok(state(&r, values))
+}
+
+/// Every logged change of a response, oldest first (for audits and tests).
+pub async fn log(
+    db: &DatabaseConnection,
+    response_id: i32,
+) -> Result<Vec<answer_log::Model>, Error> {
+    Ok(answer_log::Entity::find()
+        .filter(answer_log::Column::ResponseId.eq(response_id))
+        .order_by_asc(answer_log::Column::Id)
+        .all(db)
+        .await?)
+}

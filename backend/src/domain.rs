@@ -1,0 +1,162 @@
+//! Values parsed at the edges: once constructed, they are valid.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+
+/// A 4-digit municipality number (`0301`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MunicipalityNumber(String);
+
+/// A 6-digit district number (`030101`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistrictNumber(String);
+
+/// An e-mail address, checked for shape (delivery proves the rest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+/// A personal-link token: 256 random bits, base64url. Only its hash is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InvitationToken(String);
+
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl MunicipalityNumber {
+    /// Parses four digits.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let s = s.trim();
+        if digits(s, 4) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::BadRequest(format!(
+                "municipality number must be 4 digits, got `{s}`"
+            )))
+        }
+    }
+
+    /// The number.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl DistrictNumber {
+    /// Parses six digits.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let s = s.trim();
+        if digits(s, 6) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::BadRequest(format!(
+                "district number must be 6 digits, got `{s}`"
+            )))
+        }
+    }
+
+    /// The number.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl EmailAddress {
+    /// Accepts `local@domain.tld` without spaces.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let s = s.trim();
+        let ok = match s.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+                    && !s.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::BadRequest(format!("`{s}` is not an e-mail address")))
+        }
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl InvitationToken {
+    /// A new token from the operating system's random source.
+    pub fn generate() -> Result<Self, Error> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| Error::Config(format!("no random source: {e}")))?;
+        Ok(Self(URL_SAFE_NO_PAD.encode(bytes)))
+    }
+
+    /// Accepts the shape `generate` produces; anything else is not a token.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let ok = s.len() == 43 && URL_SAFE_NO_PAD.decode(s).is_ok_and(|b| b.len() == 32);
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::NotFound("invitation".into()))
+        }
+    }
+
+    /// The token, for the link.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Hex SHA-256: what the database stores.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+impl std::fmt::Debug for InvitationToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InvitationToken(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_round_trip() {
+        let a = InvitationToken::generate().unwrap();
+        let b = InvitationToken::generate().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(InvitationToken::parse(a.expose()).unwrap(), a);
+        assert_eq!(a.hash().len(), 64);
+        assert!(InvitationToken::parse("short").is_err());
+        assert_eq!(format!("{a:?}"), "InvitationToken(***)");
+    }
+
+    #[test]
+    fn numbers_and_addresses_are_checked() {
+        assert!(MunicipalityNumber::parse("0301").is_ok());
+        assert!(MunicipalityNumber::parse("301").is_err());
+        assert!(DistrictNumber::parse("030101").is_ok());
+        assert!(EmailAddress::parse("kari@kommune.no").is_ok());
+        for bad in [
+            "kari",
+            "kari@",
+            "@kommune.no",
+            "kari@kommune",
+            "ka ri@kommune.no",
+            "a@b@c.no",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
