@@ -22,6 +22,8 @@ pub struct TestApp {
     pub address: String,
     /// HTTP client.
     pub client: reqwest::Client,
+    /// A connection to the server's database.
+    pub conn: sea_orm::DatabaseConnection,
     db: Db,
     pg_admin: Option<(String, String)>,
     _dir: tempfile::TempDir,
@@ -88,8 +90,10 @@ pub async fn spawn_app_with(db: Db, static_dir: Option<PathBuf>) -> TestApp {
         .await
         .expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let conn = app.db().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
+        conn,
         address,
         client: reqwest::Client::new(),
         db,
@@ -116,6 +120,41 @@ impl TestApp {
         let (status, body) = self.get(path).await;
         assert_eq!(status, 200, "GET {path}: {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// Sends a JSON body with `method` and returns status and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let resp = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
+    }
+
+    /// Creates an invitation in the KORUS 2025 round and returns its token.
+    pub async fn invite(&self, municipality: &str, district: Option<&str>) -> String {
+        use omfang::domain::{DistrictNumber, EmailAddress, MunicipalityNumber};
+        let m = MunicipalityNumber::parse(municipality).unwrap();
+        let d = district.map(|d| DistrictNumber::parse(d).unwrap());
+        let e = EmailAddress::parse("respondent@kommune.no").unwrap();
+        let (_, token) =
+            omfang::db::journey::create_invitation(&self.conn, "korus-2025", &m, d.as_ref(), &e)
+                .await
+                .expect("invitation");
+        token.expose().to_owned()
     }
 
     /// Which database this app runs on.
