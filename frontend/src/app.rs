@@ -24,6 +24,8 @@ pub struct Ctx {
     pub report: Memo<ValidationReport>,
     /// Whether hidden items are shown too (greyed, with their condition).
     pub show_all: RwSignal<bool>,
+    /// Preview for proof-reading: conditions are shown next to sections and items.
+    pub proofreading: bool,
 }
 
 impl Ctx {
@@ -63,9 +65,23 @@ enum Load {
     Ready(Arc<SurveyDefinition>, Arc<Registry>),
 }
 
-/// The root component: loads the definition, then shows the preview.
+/// The root component: `/svar/{token}` is a respondent's link; anything else the preview.
 #[component]
 pub fn App() -> impl IntoView {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if let Some(token) = path.strip_prefix("/svar/") {
+        let token = token.trim_end_matches('/').to_owned();
+        return view! { <main class="app"><crate::journey::Journey token=token /></main> }
+            .into_any();
+    }
+    view! { <PreviewLoader /> }.into_any()
+}
+
+/// Loads the first round's definition and shows the preview.
+#[component]
+fn PreviewLoader() -> impl IntoView {
     let state = RwSignal::new(Load::Loading);
     spawn_local(async move {
         state.set(match api::load().await {
@@ -118,6 +134,7 @@ fn Preview(
         answers,
         report,
         show_all,
+        proofreading: true,
     };
     provide_context(ctx);
 
@@ -169,7 +186,7 @@ fn ProgressBar() -> impl IntoView {
 
 /// One section with its items; hidden sections disappear unless "show all" is on.
 #[component]
-fn SectionView(
+pub fn SectionView(
     /// The section.
     section: Section,
 ) -> impl IntoView {
@@ -180,7 +197,11 @@ fn SectionView(
             .with(|r| r.progress.sections.iter().any(|s| s.id == id && s.visible))
     });
     let shown = move || has_visible.get() || ctx.show_all.get();
-    let condition = section.relevant.as_ref().map(|e| e.source().to_owned());
+    let condition = section
+        .relevant
+        .as_ref()
+        .filter(|_| ctx.proofreading)
+        .map(|e| e.source().to_owned());
     let items = ctx
         .def
         .with_value(|d| d.section_items(&section.id).cloned().collect::<Vec<_>>());

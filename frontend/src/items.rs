@@ -101,7 +101,11 @@ pub fn ItemView(
     };
     let visible2 = visible.clone();
     let shown = move || visible() || ctx.show_all.get();
-    let condition = item.relevant.as_ref().map(|e| e.source().to_owned());
+    let condition = item
+        .relevant
+        .as_ref()
+        .filter(|_| ctx.proofreading)
+        .map(|e| e.source().to_owned());
     let help = (!item.help.is_empty())
         .then(|| view! { <Help note=item.note.clone() topics=item.help.clone() /> });
     let input = match &item.kind {

@@ -8,6 +8,7 @@
 mod api;
 mod app;
 mod items;
+mod journey;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

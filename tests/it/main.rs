@@ -1,10 +1,12 @@
 //! omfang's one integration-test binary: the real server on SQLite and
 //! PostgreSQL, its CLI, and the browser app in headless Chromium.
 
+mod browser;
 mod helpers;
 
 mod api;
 mod cli;
 mod journey;
 mod preview;
+mod respondent;
 mod storage;

@@ -1,0 +1,200 @@
+//! Headless Chromium for the browser tests: Debian's chromedriver and
+//! chromium, driven through fantoccini; polling helpers; screenshots.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{Db, TestApp, spawn_app_with};
+
+/// The chromedriver process; killed when dropped.
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A browser session with its server and driver.
+pub struct Session {
+    /// The WebDriver client.
+    pub c: Client,
+    /// The app under test.
+    pub app: TestApp,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+/// The built browser app; the tests fail (not skip) without it.
+pub fn dist_dir() -> PathBuf {
+    let dir = PathBuf::from(std::env::var("OMFANG_DIST_DIR").expect(
+        "OMFANG_DIST_DIR is not set: the browser tests need the built app. Run `cargo xtask ci` (or `cargo xtask dist` \
+         and set OMFANG_DIST_DIR=frontend/dist).",
+    ));
+    assert!(
+        dir.join("index.html").is_file(),
+        "{} has no index.html; run `cargo xtask dist`",
+        dir.display()
+    );
+    dir
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts the app on `db` with the built browser app, and a headless browser.
+pub async fn session(db: Db) -> Session {
+    let app = spawn_app_with(db, Some(dist_dir())).await;
+    let profile = tempfile::tempdir().unwrap();
+    let chromedriver =
+        std::env::var("OMFANG_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chromium = std::env::var("OMFANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {chromedriver} (install Debian's chromium-driver, or run `cargo xtask ci`): {e}"));
+    let driver = Driver(child);
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--disable-sync",
+                     "--window-size=1100,1000", format!("--user-data-dir={}", profile.path().display())]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                return Session {
+                    c,
+                    app,
+                    _driver: driver,
+                    _profile: profile,
+                };
+            }
+            Err(e) if Instant::now() > deadline => {
+                panic!("chromedriver did not start a session: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+impl Session {
+    /// Opens a path of the app.
+    pub async fn open(&self, path: &str) {
+        self.c
+            .goto(&format!("{}{path}", self.app.address))
+            .await
+            .unwrap();
+    }
+
+    /// Waits for an element and returns it.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
+    /// Clicks an element once it exists.
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types into an element.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.find(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// Whether an element exists and is displayed.
+    pub async fn displayed(&self, css: &str) -> bool {
+        match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
+    /// Waits until an item's visibility is `want`.
+    pub async fn expect_item(&self, item: &str, want: bool) {
+        let css = format!("[data-item=\"{item}\"]");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.displayed(&css).await != want {
+            assert!(
+                Instant::now() < deadline,
+                "item {item}: expected displayed = {want}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The text of an element ("" if missing).
+    pub async fn text(&self, css: &str) -> String {
+        match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Waits until an element's text contains `needle`.
+    pub async fn expect_text(&self, css: &str, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let t = self.text(css).await;
+            if t.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css}: expected text containing «{needle}», got «{t}»"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until autosave reports "Lagret".
+    pub async fn expect_saved(&self) {
+        self.expect_text(".save-status", "Lagret kl.").await;
+    }
+
+    /// Saves a screenshot to `test-artifacts/NAME.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.c.screenshot().await.unwrap();
+        std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+    }
+}
