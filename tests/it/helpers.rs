@@ -25,7 +25,7 @@ pub struct TestApp {
     /// A connection to the server's database.
     pub conn: sea_orm::DatabaseConnection,
     db: Db,
-    pg_admin: Option<(String, String)>,
+    _guard: DatabaseGuard,
     _dir: tempfile::TempDir,
 }
 
@@ -53,7 +53,36 @@ pub fn postgres_admin_url() -> String {
 }
 
 /// Makes a fresh, empty database and returns its URL.
-pub async fn fresh_database(db: Db, dir: &Path) -> (String, Option<(String, String)>) {
+pub async fn fresh_database(db: Db, dir: &Path) -> (String, DatabaseGuard) {
+    let (url, admin) = fresh_database_inner(db, dir).await;
+    (url, DatabaseGuard(admin))
+}
+
+/// Drops a PostgreSQL test database when dropped (SQLite files go with their temp dir).
+pub struct DatabaseGuard(Option<(String, String)>);
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.0.take() {
+            // Dropping needs async; do it on a runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let conn = Database::connect(&admin).await.ok()?;
+                    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+async fn fresh_database_inner(db: Db, dir: &Path) -> (String, Option<(String, String)>) {
     match db {
         Db::Sqlite => (
             format!("sqlite://{}?mode=rwc", dir.join("omfang.db").display()),
@@ -84,7 +113,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
 /// Starts the server, serving the browser app from `static_dir` if given.
 pub async fn spawn_app_with(db: Db, static_dir: Option<PathBuf>) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let (database_url, pg_admin) = fresh_database(db, dir.path()).await;
+    let (database_url, guard) = fresh_database(db, dir.path()).await;
     let static_dir = static_dir.unwrap_or_else(|| dir.path().join("no-app"));
     let app = Application::build(&Settings::for_tests(&database_url, static_dir))
         .await
@@ -97,7 +126,7 @@ pub async fn spawn_app_with(db: Db, static_dir: Option<PathBuf>) -> TestApp {
         address,
         client: reqwest::Client::new(),
         db,
-        pg_admin,
+        _guard: guard,
         _dir: dir,
     }
 }
@@ -160,27 +189,6 @@ impl TestApp {
     /// Which database this app runs on.
     pub fn db(&self) -> Db {
         self.db
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = self.pg_admin.take() {
-            // Dropping needs async; do it on a runtime of its own.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
-                rt.block_on(async {
-                    let conn = Database::connect(&admin).await.ok()?;
-                    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await
-                        .ok()
-                })
-            })
-            .join();
-        }
     }
 }
 

@@ -6,6 +6,7 @@ mod helpers;
 
 mod api;
 mod cli;
+mod durability;
 mod journey;
 mod preview;
 mod respondent;

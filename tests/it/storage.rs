@@ -5,12 +5,17 @@ use survey_definitions::KORUS_2025;
 
 use crate::helpers::{Db, fresh_database, on_both_databases};
 
-async fn connected(db: Db) -> (sea_orm::DatabaseConnection, tempfile::TempDir) {
+async fn connected(
+    db: Db,
+) -> (
+    sea_orm::DatabaseConnection,
+    (tempfile::TempDir, crate::helpers::DatabaseGuard),
+) {
     let dir = tempfile::tempdir().unwrap();
-    let (url, _) = fresh_database(db, dir.path()).await;
+    let (url, guard) = fresh_database(db, dir.path()).await;
     let conn = db::connect(&url).await.expect("connects");
     db::migrate(&conn).await.expect("migrates");
-    (conn, dir)
+    (conn, (dir, guard))
 }
 
 on_both_databases! {
