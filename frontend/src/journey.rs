@@ -594,6 +594,40 @@ fn Summary(
             })
             .collect_view()
     };
+    // Visible questions left empty that may stay empty (free texts, the grid).
+    let unanswered = move || {
+        let r = full.get();
+        let answered = saver.answers.get();
+        ctx.def.with_value(|d| {
+            r.visible
+                .iter()
+                .filter_map(|id| d.item(id))
+                .filter(|i| !matches!(i.kind, survey_definitions::ItemKind::Specify { .. }))
+                .filter(|i| r.items.get(&i.id).is_none_or(|x| x.errors.is_empty()))
+                .filter(|i| {
+                    answered
+                        .values
+                        .get(&i.id)
+                        .is_none_or(|a| *a == Answer::Null)
+                })
+                .map(|i| i.id.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let optional_list = move || {
+        unanswered()
+            .into_iter()
+            .map(|id| {
+                let target = id.clone();
+                view! {
+                    <li>
+                        {heading(&id)}" "
+                        <button type="button" class="link" on:click=move |_| goto(target.clone())>"Gå til spørsmålet"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     let blocked = move || !full.with(|r| r.is_valid());
     let submit = move |_| {
         if saver.dirty() || saver.in_flight.get_value() {
@@ -632,6 +666,10 @@ fn Summary(
             <Show when=blocked fallback=|| view! { <p>"Alle obligatoriske spørsmål er besvart."</p> }>
                 <p>"Dette må besvares eller rettes før du kan sende inn:"</p>
                 <ul class="problems-list">{errors}</ul>
+            </Show>
+            <Show when=move || !unanswered().is_empty()>
+                <p>"Disse spørsmålene er ikke besvart. De kan stå tomme, men svar gjerne:"</p>
+                <ul class="unanswered-list">{optional_list}</ul>
             </Show>
             <Show when=move || full.with(|r| r.open_warnings().next().is_some() || r.items.values().any(|x| !x.warnings.is_empty()))>
                 <p>"Sjekk disse svarene. Du kan beholde dem ved å bekrefte:"</p>

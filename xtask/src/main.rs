@@ -12,6 +12,8 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
+
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
 const PAYLOAD_BUDGET_GZIP: u64 = 300 * 1024;
@@ -25,6 +27,9 @@ Commands:
   serve [ARGS...]  Build the browser app and run `omfang serve` on SQLite (omfang.db)
                    with the KORUS 2025 survey loaded; ARGS go to `omfang serve`.
   dist             Build the browser app into frontend/dist and print its payload.
+  bench [SECONDS]  Autosave benchmark: the release server in its own process, load from
+                   this one over loopback, 50 and 200 concurrent respondents, on SQLite
+                   and PostgreSQL; prints throughput and p50/p99 latency (default 5 s a run).
   ci               Install what the tests need (wasm target, chromium, chromedriver,
                    PostgreSQL), then run formatting, clippy, wasm builds and every test
                    on SQLite and PostgreSQL, including the browser tests.
@@ -36,6 +41,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("dist") => dist().map(|_| ()),
         Some("ci") => ci(),
+        Some("bench") => bench::run(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5)),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -228,7 +234,7 @@ fn is_root() -> bool {
 }
 
 /// Installs Debian packages that are missing (needs root or sudo).
-fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
+pub(crate) fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
     let missing: Vec<&str> = packages
         .iter()
         .filter(|(_, probe)| !Path::new(probe).exists())
@@ -259,7 +265,7 @@ fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
 }
 
 /// Starts the local PostgreSQL cluster if needed and returns a URL for tests.
-fn ensure_postgres() -> Result<String> {
+pub(crate) fn ensure_postgres() -> Result<String> {
     if let Ok(url) = env::var("OMFANG_TEST_POSTGRES_URL") {
         return Ok(url);
     }
