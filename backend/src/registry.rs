@@ -16,7 +16,7 @@ const AGENCIES: &str = include_str!("../data/oslo-agencies.csv");
 pub const POPULATION_YEAR: i32 = 2024;
 
 /// A county.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct County {
     /// 2-digit number.
     pub number: String,
@@ -25,7 +25,7 @@ pub struct County {
 }
 
 /// A municipality.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Municipality {
     /// 4-digit number.
     pub number: String,
@@ -40,7 +40,7 @@ pub struct Municipality {
 }
 
 /// A district or agency of a municipality (Oslo).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct District {
     /// 6-digit number.
     pub number: String,
@@ -51,7 +51,7 @@ pub struct District {
 }
 
 /// The whole registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Registry {
     /// Year of the population figures.
     pub population_year: i32,

@@ -71,3 +71,38 @@ async fn without_a_built_app_a_notice_is_served() {
     assert_eq!(status, 503);
     assert!(body.contains("cargo xtask serve"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_respondent_api() {
+    let app = spawn_app(Db::Sqlite).await;
+    let doc: serde_json::Value = app.get_json("/api/openapi.json").await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let save = &doc["paths"]["/api/r/{token}/responses/{id}"]["put"];
+    for status in ["200", "400", "409", "413", "422", "404"] {
+        assert!(
+            save["responses"].get(status).is_some(),
+            "PUT save documents {status}"
+        );
+    }
+    for path in [
+        "/api/r/{token}",
+        "/api/r/{token}/responses",
+        "/api/r/{token}/responses/{id}/submit",
+        "/api/rounds",
+        "/api/registry",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    for schema in [
+        "ResponseState",
+        "SaveRequest",
+        "InvitationView",
+        "ErrorResponse",
+        "Registry",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "schema {schema}"
+        );
+    }
+}

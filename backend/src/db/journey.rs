@@ -30,7 +30,7 @@ pub const DRAFT: &str = "draft";
 pub const SUBMITTED: &str = "submitted";
 
 /// A response as the respondent's browser sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResponseState {
     /// Response id.
     pub id: i32,
@@ -40,7 +40,8 @@ pub struct ResponseState {
     pub version: i64,
     /// The gate answer, once given.
     pub branch: Option<i32>,
-    /// Saved answers and confirmed warnings.
+    /// Saved answers and confirmed warnings: `{"values": {item id: answer}, "confirmed": [warning keys]}`.
+    #[schema(value_type = Object)]
     pub answers: AnswerSet,
     /// Last accepted write (RFC 3339).
     pub updated_at: String,
@@ -49,16 +50,18 @@ pub struct ResponseState {
 }
 
 /// An autosave: the whole answer set as the client edited it, on `version`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SaveRequest {
     /// The version the client's edits are based on.
     pub version: i64,
     /// Every answer the client has; items left out are cleared.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub values: BTreeMap<String, Answer>,
     /// Confirmed warning keys.
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub confirmed: BTreeSet<String>,
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/api` first, then the browser app for every other path.
 
 mod error;
+pub mod openapi;
 mod respondent;
 mod rounds;
 mod static_files;
@@ -62,6 +63,7 @@ impl AppState {
 /// The whole application router.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let api = Router::new()
+        .route("/openapi.json", axum::routing::get(openapi::document))
         .merge(rounds::router())
         .merge(respondent::router())
         .fallback(error::api_not_found);

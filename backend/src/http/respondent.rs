@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// What a personal link opens.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InvitationView {
     /// Survey id of the round.
     pub survey_id: String,
@@ -44,7 +44,7 @@ pub struct InvitationView {
 }
 
 /// One response in the list.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResponseSummary {
     /// Response id.
     pub id: i32,
@@ -59,7 +59,7 @@ pub struct ResponseSummary {
 }
 
 /// The version a submit or reopen is based on.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionRequest {
     /// The version the client saw.
@@ -67,11 +67,12 @@ pub struct VersionRequest {
 }
 
 /// A submitted response with the engine's final report (warnings included).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Submitted {
     /// The response.
     pub state: ResponseState,
-    /// The report it passed.
+    /// The report it passed (warnings included).
+    #[schema(value_type = Object)]
     pub report: ValidationReport,
 }
 
@@ -90,8 +91,9 @@ async fn context(
     Ok((inv, def))
 }
 
+#[utoipa::path(get, path = "/api/r/{token}", tag = "respondent", params(("token" = String, Path, description = "The personal link's token")), responses((status = 200, body = InvitationView), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all)]
-async fn open(
+pub(crate) async fn open(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<InvitationView>, ApiError> {
@@ -125,8 +127,9 @@ async fn open(
     }))
 }
 
+#[utoipa::path(get, path = "/api/r/{token}/definition", tag = "respondent", params(("token" = String, Path)), responses((status = 200, description = "The parsed survey definition", body = Object), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all)]
-async fn definition(
+pub(crate) async fn definition(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<SurveyDefinition>, ApiError> {
@@ -134,8 +137,9 @@ async fn definition(
     Ok(Json((*def).clone()))
 }
 
+#[utoipa::path(get, path = "/api/r/{token}/registry", tag = "respondent", params(("token" = String, Path)), responses((status = 200, body = crate::registry::Registry), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all)]
-async fn registry(
+pub(crate) async fn registry(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Registry>, ApiError> {
@@ -144,8 +148,9 @@ async fn registry(
     Ok(Json(places::load(&state.db, r.registry_year).await?))
 }
 
+#[utoipa::path(post, path = "/api/r/{token}/responses", tag = "respondent", params(("token" = String, Path)), responses((status = 201, description = "A new response for another service", body = ResponseState), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all)]
-async fn start(
+pub(crate) async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<(StatusCode, Json<ResponseState>), ApiError> {
@@ -156,8 +161,9 @@ async fn start(
     ))
 }
 
+#[utoipa::path(get, path = "/api/r/{token}/responses/{id}", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), responses((status = 200, body = ResponseState), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all, fields(id))]
-async fn load(
+pub(crate) async fn load(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
 ) -> Result<Json<ResponseState>, ApiError> {
@@ -165,8 +171,9 @@ async fn load(
     Ok(Json(journey::load(&state.db, &inv, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/r/{token}/responses/{id}", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = SaveRequest, responses((status = 200, body = ResponseState), (status = 400, description = "Malformed JSON", body = crate::http::openapi::ErrorResponse), (status = 409, description = "Stale version or already submitted; `current` holds the server state", body = crate::http::openapi::ErrorResponse), (status = 413, description = "Body over 256 KB"), (status = 422, description = "Unknown items or invalid answers; `report` holds per-item Norwegian messages; nothing was saved", body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all, fields(id))]
-async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
     ApiJson(req): ApiJson<SaveRequest>,
@@ -175,8 +182,9 @@ async fn save(
     Ok(Json(journey::save(&state.db, &def, &inv, id, &req).await?))
 }
 
+#[utoipa::path(post, path = "/api/r/{token}/responses/{id}/submit", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = VersionRequest, responses((status = 200, body = Submitted), (status = 409, body = crate::http::openapi::ErrorResponse), (status = 422, description = "Missing or invalid answers", body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all, fields(id))]
-async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
     ApiJson(req): ApiJson<VersionRequest>,
@@ -186,8 +194,9 @@ async fn submit(
     Ok(Json(Submitted { state, report }))
 }
 
+#[utoipa::path(post, path = "/api/r/{token}/responses/{id}/reopen", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = VersionRequest, responses((status = 200, body = ResponseState), (status = 409, body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all, fields(id))]
-async fn reopen(
+pub(crate) async fn reopen(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
     ApiJson(req): ApiJson<VersionRequest>,

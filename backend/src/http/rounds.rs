@@ -22,9 +22,10 @@ pub fn router() -> Router<AppState> {
         .route("/registry", get(registry))
 }
 
+#[utoipa::path(get, path = "/api/registry", tag = "rounds", responses((status = 200, body = crate::registry::Registry)))]
 /// The municipality registry of the shipped population year (counties,
 /// municipalities, Oslo's districts and agencies), as stored.
-async fn registry(
+pub(crate) async fn registry(
     State(state): State<AppState>,
 ) -> Result<Json<crate::registry::Registry>, ApiError> {
     Ok(Json(
@@ -32,26 +33,30 @@ async fn registry(
     ))
 }
 
-#[derive(Serialize)]
-struct Health {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Health {
     status: &'static str,
 }
 
-async fn health() -> Json<Health> {
+#[utoipa::path(get, path = "/api/health", tag = "rounds", responses((status = 200, body = Health)))]
+pub(crate) async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
 /// A round as listed.
-#[derive(Serialize)]
-struct RoundSummary {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct RoundSummary {
     survey_id: String,
     round_year: i32,
     title: String,
     definition_sha256: String,
 }
 
+#[utoipa::path(get, path = "/api/rounds", tag = "rounds", responses((status = 200, body = Vec<RoundSummary>)))]
 #[tracing::instrument(skip_all)]
-async fn list(State(state): State<AppState>) -> Result<Json<Vec<RoundSummary>>, ApiError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<RoundSummary>>, ApiError> {
     let rounds = round::list(&state.db).await?;
     Ok(Json(
         rounds
@@ -66,18 +71,20 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<RoundSummary>>, 
     ))
 }
 
+#[utoipa::path(get, path = "/api/rounds/{survey_id}/definition", tag = "rounds", params(("survey_id" = String, Path)), responses((status = 200, description = "The parsed definition", body = Object), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 /// The parsed definition as JSON: what the browser app's engine reads.
 #[tracing::instrument(skip(state))]
-async fn definition(
+pub(crate) async fn definition(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
 ) -> Result<Json<SurveyDefinition>, ApiError> {
     Ok(Json(round::find(&state.db, &survey_id).await?.parsed()?))
 }
 
+#[utoipa::path(get, path = "/api/rounds/{survey_id}/definition.toml", tag = "rounds", params(("survey_id" = String, Path)), responses((status = 200, description = "The definition text as stored", content_type = "application/toml"), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 /// The definition text exactly as stored.
 #[tracing::instrument(skip(state))]
-async fn definition_text(
+pub(crate) async fn definition_text(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -88,9 +95,10 @@ async fn definition_text(
     ))
 }
 
+#[utoipa::path(get, path = "/api/rounds/{survey_id}/codebook", tag = "rounds", params(("survey_id" = String, Path)), responses((status = 200, description = "The codebook contract (see survey-definitions/FORMAT.md)", body = Object), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 /// The codebook (see `survey_definitions::Codebook`).
 #[tracing::instrument(skip(state))]
-async fn codebook(
+pub(crate) async fn codebook(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
 ) -> Result<Json<Codebook>, ApiError> {

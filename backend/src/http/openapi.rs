@@ -1,0 +1,54 @@
+//! The OpenAPI document at `/api/openapi.json`, generated from the handlers' annotations (utoipa).
+
+use axum::Json;
+use serde::Serialize;
+use utoipa::OpenApi;
+
+use super::{respondent, rounds};
+
+/// Shape of every error body (see `http/error.rs`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse {
+    /// `not_found`, `bad_request`, `conflict`, `invalid` or `internal`.
+    pub error: String,
+    /// What went wrong; Norwegian where the respondent sees it.
+    pub message: String,
+    /// With 409: the response as stored now.
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
+    /// With 422: every item's errors and warnings.
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
+}
+
+/// omfang's HTTP API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "omfang",
+        description = "Survey platform API: the respondent's personal-link API and read-only survey rounds."
+    ),
+    paths(
+        rounds::health,
+        rounds::list,
+        rounds::definition,
+        rounds::definition_text,
+        rounds::codebook,
+        rounds::registry,
+        respondent::open,
+        respondent::definition,
+        respondent::registry,
+        respondent::start,
+        respondent::load,
+        respondent::save,
+        respondent::submit,
+        respondent::reopen,
+    ),
+    components(schemas(ErrorResponse))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
