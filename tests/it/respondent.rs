@@ -232,3 +232,117 @@ on_both_databases! {
         assert!(st["answers"]["values"].get("1.9").is_none(), "five goals were never saved");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usable_by_keyboard_alone_and_at_320_px() {
+    use fantoccini::key::Key;
+    let s = session(Db::Sqlite).await;
+    let token = s.app.invite("1111", None).await;
+    s.open(&format!("/svar/{token}")).await;
+    // Keyboard only: focus the start button, press Enter; type into the
+    // focused fields; Tab to the pager; Space on radio buttons; arrows move within the group.
+    s.find("button.primary").await;
+    s.c.execute("document.querySelector('button.primary').focus()", vec![])
+        .await
+        .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    s.find("#q-navn").await;
+    s.c.execute("document.getElementById('q-navn').focus()", vec![])
+        .await
+        .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys("Kari")
+        .await
+        .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .unwrap();
+    let focused =
+        s.c.active_element()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap();
+    assert_eq!(
+        focused.as_deref(),
+        Some("q-stilling"),
+        "Tab moves to the next field"
+    );
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys("Rådgiver")
+        .await
+        .unwrap();
+    s.c.execute(
+        "document.querySelector('.pager button.primary').focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    s.find("#q-gate-1").await;
+    s.c.execute("document.getElementById('q-gate-1').focus()", vec![])
+        .await
+        .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys(" ")
+        .await
+        .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Down.to_string())
+        .await
+        .unwrap();
+    s.c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Down.to_string())
+        .await
+        .unwrap();
+    let chosen = s.find("#q-gate-3").await.prop("checked").await.unwrap();
+    assert_eq!(
+        chosen.as_deref(),
+        Some("true"),
+        "arrow keys move the choice within the group"
+    );
+    s.expect_text(".position", "Side 2 av 3").await;
+
+    // 320 CSS pixels wide (a small phone, or 200 % zoom on 640 px): nothing scrolls sideways.
+    s.c.set_window_size(320, 800).await.unwrap();
+    for _ in 0..2 {
+        let fits =
+            s.c.execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            fits,
+            serde_json::Value::Bool(true),
+            "the page scrolls sideways at 320 px"
+        );
+        s.click(NEXT).await;
+    }
+    s.screenshot("journey-320px").await;
+}

@@ -23,6 +23,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, Error> {
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // SQLite has one writer at a time. Several pooled connections would
+        // contend for the write lock and back off with sleeps (SQLite's busy
+        // handler); one connection queues writers in the pool instead.
+        options.max_connections(1).min_connections(1);
+    }
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
         db.execute_unprepared(

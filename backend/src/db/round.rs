@@ -112,6 +112,18 @@ pub async fn by_id(db: &DatabaseConnection, id: i32) -> Result<Model, Error> {
         .ok_or_else(|| Error::NotFound(format!("survey round {id}")))
 }
 
+/// The definition hash of a round (cheap: the text is not read).
+pub async fn hash_of(db: &DatabaseConnection, id: i32) -> Result<String, Error> {
+    use sea_orm::QuerySelect;
+    Entity::find_by_id(id)
+        .select_only()
+        .column(Column::DefinitionSha256)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("survey round {id}")))
+}
+
 /// The round of one survey id.
 pub async fn find(db: &DatabaseConnection, survey_id: &str) -> Result<Model, Error> {
     Entity::find()

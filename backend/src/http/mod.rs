@@ -45,12 +45,13 @@ impl AppState {
 
     /// The parsed definition of a round, parsed once per definition text.
     pub async fn definition(&self, round_id: i32) -> Result<Arc<SurveyDefinition>, ApiError> {
-        let r = crate::db::round::by_id(&self.db, round_id).await?;
+        let current = crate::db::round::hash_of(&self.db, round_id).await?;
         if let Some((hash, def)) = self.definitions.read().await.get(&round_id)
-            && *hash == r.definition_sha256
+            && *hash == current
         {
             return Ok(def.clone());
         }
+        let r = crate::db::round::by_id(&self.db, round_id).await?;
         let def = Arc::new(r.parsed()?);
         self.definitions
             .write()
