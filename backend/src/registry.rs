@@ -37,6 +37,9 @@ pub struct Municipality {
     pub county: String,
     /// Population on 1 January of `population_year`.
     pub population: u32,
+    /// SSB size class from that population: `small` (< 5 000), `medium`, `large` (≥ 20 000).
+    #[schema(value_type = String)]
+    pub size_class: analysis::SizeClass,
 }
 
 /// A district or agency of a municipality (Oslo).
@@ -99,6 +102,7 @@ pub fn shipped() -> Result<Registry, Error> {
             name: row.name,
             sami_name: Some(row.sami_name).filter(|s| !s.is_empty()),
             county: row.county_number,
+            size_class: analysis::SizeClass::of(row.population),
             population: row.population,
         });
     }

@@ -96,6 +96,7 @@ pub async fn load(db: &DatabaseConnection, year: i32) -> Result<Registry, Error>
         municipalities: rows
             .into_iter()
             .map(|m| Municipality {
+                size_class: analysis::SizeClass::of(m.population as u32),
                 number: m.number,
                 name: m.name,
                 sami_name: m.sami_name,
