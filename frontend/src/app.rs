@@ -101,7 +101,7 @@ fn PreviewLoader() -> impl IntoView {
 }
 
 /// Blank lines separate paragraphs; single line breaks are kept (the intro's numbered list).
-fn paragraphs(text: &str) -> impl IntoView + use<> {
+pub fn paragraphs(text: &str) -> impl IntoView + use<> {
     text.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -165,7 +165,7 @@ fn Preview(
 
 /// The progress bar, from the engine's progress.
 #[component]
-fn ProgressBar() -> impl IntoView {
+pub fn ProgressBar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let percent = move || ctx.report.with(|r| r.progress.percent);
     let text = move || {

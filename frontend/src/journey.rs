@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use survey_definitions::{Answer, AnswerSet, Mode, SurveyDefinition, validate};
 
 use crate::api::{self, InvitationView, Registry, ResponseState, WriteError};
-use crate::app::{Ctx, SectionView};
+use crate::app::{Ctx, ProgressBar, SectionView, paragraphs};
 
 #[derive(Clone)]
 enum Stage {
@@ -75,21 +75,6 @@ pub fn Journey(
             _ => view! { <p class="status">"Laster spørreskjemaet …"</p> }.into_any(),
         }
     }
-}
-
-fn paragraphs(text: String) -> impl IntoView {
-    text.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let lines = p
-                .lines()
-                .enumerate()
-                .map(|(i, l)| view! { {(i > 0).then(|| view! { <br /> })} {l.to_owned()} })
-                .collect_view();
-            view! { <p>{lines}</p> }
-        })
-        .collect_view()
 }
 
 fn branch_name(branch: Option<i32>) -> &'static str {
@@ -177,7 +162,7 @@ fn StartPage(
             <h1>{move || view.with(|v| v.title.clone())}</h1>
             <p class="for-municipality">{move || view.with(|v| format!("Svar for {} kommune", v.municipality_name))}</p>
         </header>
-        <section class="intro" aria-label="Innledning">{paragraphs(intro)}</section>
+        <section class="intro" aria-label="Innledning">{paragraphs(&intro)}</section>
         <section aria-labelledby="services-heading">
             <h2 id="services-heading">"Dine svar"</h2>
             <Show when=has_any fallback=|| view! { <p>"Du har ikke begynt ennå."</p> }>
@@ -446,7 +431,7 @@ fn Questionnaire(
     view! {
         <header class="top">
             <h1>{title}</h1>
-            <ProgressLine />
+            <ProgressBar />
             <SaveLine status=saver.status />
         </header>
         <Show
@@ -463,27 +448,6 @@ fn Questionnaire(
                 }>{move || if last() { "Til oppsummering" } else { "Neste" }}</button>
             </nav>
         </Show>
-    }
-}
-
-/// Progress through the visible questions.
-#[component]
-fn ProgressLine() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let percent = move || ctx.report.with(|r| r.progress.percent);
-    let text = move || {
-        ctx.report.with(|r| {
-            format!(
-                "{} av {} spørsmål besvart",
-                r.progress.answered, r.progress.total
-            )
-        })
-    };
-    view! {
-        <div class="progress">
-            <progress max="100" value=percent aria-label="Fremdrift"></progress>
-            <span>{text}</span>
-        </div>
     }
 }
 
@@ -712,7 +676,7 @@ fn Receipt(
         <section class="receipt" aria-labelledby="receipt-heading">
             <h1 id="receipt-heading">"Svarene er sendt inn"</h1>
             <p class="receipt-time">{format!("Mottatt {when}.")}</p>
-            {paragraphs(closing)}
+            {paragraphs(&closing)}
             <nav class="pager">
                 <button type="button" on:click=move |_| l1.stage.set(Stage::Start)>"Til oversikten"</button>
                 <button type="button" on:click=reopen>"Endre svarene"</button>

@@ -324,6 +324,8 @@ fn ci() -> Result<()> {
     run(cargo().args(["build", "-p", "survey-definitions", "--target", WASM_TARGET]))?;
     let dist = dist()?;
 
+    step("the omfang binary (the durability test runs it as a process of its own)");
+    run(cargo().args(["build", "-p", "omfang", "--bin", "omfang"]))?;
     step("tests: engine, backend, API on SQLite and PostgreSQL, browser (headless Chromium)");
     let mut tests = cargo();
     tests
