@@ -34,7 +34,7 @@ struct Row {
 }
 
 /// Runs the benchmark and prints the table.
-pub fn run(seconds: u64) -> Result<()> {
+pub fn run(seconds: u64, only: Option<&str>) -> Result<()> {
     use crate::run as sh;
     ensure_packages(&[("postgresql", "/usr/bin/pg_ctlcluster")])?;
     let pg_admin = ensure_postgres()?;
@@ -48,6 +48,9 @@ pub fn run(seconds: u64) -> Result<()> {
         .build()?;
     let mut rows = Vec::new();
     for database in ["SQLite", "PostgreSQL"] {
+        if only.is_some_and(|o| !o.eq_ignore_ascii_case(database)) {
+            continue;
+        }
         for concurrency in [50, 200] {
             let name = format!("omfang_bench_{}_{concurrency}", std::process::id());
             let url = match database {

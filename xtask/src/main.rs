@@ -27,7 +27,8 @@ Commands:
   serve [ARGS...]  Build the browser app and run `omfang serve` on SQLite (omfang.db)
                    with the KORUS 2025 survey loaded; ARGS go to `omfang serve`.
   dist             Build the browser app into frontend/dist and print its payload.
-  bench [SECONDS]  Autosave benchmark: the release server in its own process, load from
+  bench [SECONDS] [sqlite|postgresql]
+                   Autosave benchmark: the release server in its own process, load from
                    this one over loopback, 50 and 200 concurrent respondents, on SQLite
                    and PostgreSQL; prints throughput and p50/p99 latency (default 5 s a run).
   ci               Install what the tests need (wasm target, chromium, chromedriver,
@@ -41,7 +42,10 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("dist") => dist().map(|_| ()),
         Some("ci") => ci(),
-        Some("bench") => bench::run(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5)),
+        Some("bench") => bench::run(
+            args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5),
+            args.get(2).map(String::as_str),
+        ),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -389,10 +389,6 @@ async fn bump(
         .filter(response::Column::InvitationId.eq(inv.id))
         .filter(response::Column::Version.eq(version));
     update = match &set {
-        BumpTo::Draft { branch, confirmed } => update
-            .col_expr(response::Column::Branch, Expr::value(*branch))
-            .col_expr(response::Column::Confirmed, Expr::value(confirmed.clone()))
-            .filter(response::Column::Status.eq(DRAFT)),
         BumpTo::Submitted => update
             .col_expr(response::Column::Status, Expr::value(SUBMITTED))
             .col_expr(response::Column::SubmittedAt, Expr::value(Some(now)))
@@ -406,30 +402,20 @@ async fn bump(
     if done.rows_affected == 1 {
         return Ok(current);
     }
-    let message = if current.version != version {
-        "Svarene er endret et annet sted (for eksempel i en annen fane) siden du hentet dem. Du ser nå de nyeste svarene; ingenting er tapt."
-    } else if current.status == SUBMITTED {
-        "Svarene er allerede sendt inn. Åpne dem igjen for å endre."
-    } else {
-        "Svarene er ikke sendt inn."
-    };
-    let values = answers_of(txn, id).await?;
-    Err(Error::Conflict {
-        message: message.into(),
-        current: Box::new(state(&current, values)),
-    })
+    Err(conflict(txn, current, version).await?)
 }
 
 enum BumpTo {
-    Draft {
-        branch: Option<i32>,
-        confirmed: String,
-    },
     Submitted,
     Reopened,
 }
 
 /// Autosave: replaces the answer set of a draft, if `req.version` is current.
+///
+/// The current answers are read and diffed *before* the transaction, so the
+/// write lock (SQLite has one writer) is held only for the writes. This is
+/// safe: answers change only together with a version bump, and the
+/// conditional update below fails if anyone wrote after our read.
 #[tracing::instrument(skip_all, fields(response = id, version = req.version))]
 pub async fn save(
     db: &DatabaseConnection,
@@ -439,24 +425,63 @@ pub async fn save(
     req: &SaveRequest,
 ) -> Result<ResponseState, Error> {
     let new = canonical(def, &req.values, &req.confirmed)?;
+    let current = owned(db, inv, id).await?;
+    if current.version != req.version || current.status != DRAFT {
+        return Err(conflict(db, current, req.version).await?);
+    }
+    let old = answers_of(db, id).await?;
     let branch = match new.get("gate") {
         Some(Answer::Number(n)) => Some(*n as i32),
         _ => None,
     };
     let confirmed = serde_json::to_string(&req.confirmed).unwrap_or_else(|_| "[]".into());
+    let now = Utc::now();
     let txn = db.begin().await?;
-    let r = bump(
-        &txn,
-        inv,
-        id,
-        req.version,
-        BumpTo::Draft { branch, confirmed },
-    )
-    .await?;
-    let old = answers_of(&txn, id).await?;
-    write_changes(&txn, id, &old, &new, r.version).await?;
+    let done = response::Entity::update_many()
+        .col_expr(response::Column::Version, Expr::value(req.version + 1))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .col_expr(response::Column::Branch, Expr::value(branch))
+        .col_expr(response::Column::Confirmed, Expr::value(confirmed.clone()))
+        .filter(response::Column::Id.eq(id))
+        .filter(response::Column::Version.eq(req.version))
+        .filter(response::Column::Status.eq(DRAFT))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        txn.rollback().await?;
+        let current = owned(db, inv, id).await?;
+        return Err(conflict(db, current, req.version).await?);
+    }
+    write_changes(&txn, id, &old, &new, req.version + 1).await?;
     txn.commit().await?;
-    Ok(state(&r, new))
+    let saved = response::Model {
+        version: req.version + 1,
+        branch,
+        confirmed,
+        updated_at: now,
+        ..current
+    };
+    Ok(state(&saved, new))
+}
+
+/// The 409 for a write based on `version` when the response is now `current`.
+async fn conflict(
+    db: &impl ConnectionTrait,
+    current: response::Model,
+    version: i64,
+) -> Result<Error, Error> {
+    let message = if current.version != version {
+        "Svarene er endret et annet sted (for eksempel i en annen fane) siden du hentet dem. Du ser nå de nyeste svarene; ingenting er tapt."
+    } else if current.status == SUBMITTED {
+        "Svarene er allerede sendt inn. Åpne dem igjen for å endre."
+    } else {
+        "Svarene er ikke sendt inn."
+    };
+    let values = answers_of(db, current.id).await?;
+    Ok(Error::Conflict {
+        message: message.into(),
+        current: Box::new(state(&current, values)),
+    })
 }
 
 /// Submits a draft: the stored answers must pass the engine's complete validation.

@@ -6,7 +6,7 @@ pub mod places;
 pub mod round;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::Error;
 
@@ -28,14 +28,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, Error> {
         // contend for the write lock and back off with sleeps (SQLite's busy
         // handler); one connection queues writers in the pool instead.
         options.max_connections(1).min_connections(1);
+        // Set on every connection the pool opens (a PRAGMA run once reaches
+        // only one): WAL, and fsync at checkpoints rather than every commit.
+        // A committed transaction survives a crash of the process; after a
+        // power loss the last commits before the checkpoint may be lost.
+        options.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+        });
     }
     let db = Database::connect(options).await?;
-    if db.get_database_backend() == DatabaseBackend::Sqlite {
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        )
-        .await?;
-    }
     Ok(db)
 }
 

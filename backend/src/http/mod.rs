@@ -32,6 +32,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Parsed definitions by round id, with the hash they were parsed from.
     definitions: Arc<RwLock<DefinitionCache>>,
+    /// Invitations by token hash. Invitations never change once created;
+    /// whatever deletes one later must evict it here.
+    invitations: Arc<RwLock<HashMap<String, crate::db::entity::invitation::Model>>>,
 }
 
 impl AppState {
@@ -40,7 +43,22 @@ impl AppState {
         AppState {
             db,
             definitions: Arc::default(),
+            invitations: Arc::default(),
         }
+    }
+
+    /// The invitation behind a personal link's token (404 for unknown tokens).
+    pub async fn invitation(
+        &self,
+        token: &str,
+    ) -> Result<crate::db::entity::invitation::Model, ApiError> {
+        let hash = crate::domain::InvitationToken::parse(token)?.hash();
+        if let Some(inv) = self.invitations.read().await.get(&hash) {
+            return Ok(inv.clone());
+        }
+        let inv = crate::db::journey::find_invitation(&self.db, token).await?;
+        self.invitations.write().await.insert(hash, inv.clone());
+        Ok(inv)
     }
 
     /// The parsed definition of a round, parsed once per definition text.

@@ -86,7 +86,7 @@ async fn context(
     ),
     ApiError,
 > {
-    let inv = journey::find_invitation(&state.db, token).await?;
+    let inv = state.invitation(token).await?;
     let def = state.definition(inv.round_id).await?;
     Ok((inv, def))
 }
@@ -97,7 +97,7 @@ pub(crate) async fn open(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<InvitationView>, ApiError> {
-    let inv = journey::find_invitation(&state.db, &token).await?;
+    let inv = state.invitation(&token).await?;
     let r = round::by_id(&state.db, inv.round_id).await?;
     let reg = places::load(&state.db, r.registry_year).await?;
     let municipality_name = reg
@@ -143,7 +143,7 @@ pub(crate) async fn registry(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Registry>, ApiError> {
-    let inv = journey::find_invitation(&state.db, &token).await?;
+    let inv = state.invitation(&token).await?;
     let r = round::by_id(&state.db, inv.round_id).await?;
     Ok(Json(places::load(&state.db, r.registry_year).await?))
 }
@@ -154,7 +154,7 @@ pub(crate) async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<(StatusCode, Json<ResponseState>), ApiError> {
-    let inv = journey::find_invitation(&state.db, &token).await?;
+    let inv = state.invitation(&token).await?;
     Ok((
         StatusCode::CREATED,
         Json(journey::start(&state.db, &inv).await?),
@@ -167,7 +167,7 @@ pub(crate) async fn load(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
 ) -> Result<Json<ResponseState>, ApiError> {
-    let inv = journey::find_invitation(&state.db, &token).await?;
+    let inv = state.invitation(&token).await?;
     Ok(Json(journey::load(&state.db, &inv, id).await?))
 }
 
@@ -201,7 +201,7 @@ pub(crate) async fn reopen(
     Path((token, id)): Path<(String, i32)>,
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
-    let inv = journey::find_invitation(&state.db, &token).await?;
+    let inv = state.invitation(&token).await?;
     Ok(Json(
         journey::reopen(&state.db, &inv, id, req.version).await?,
     ))
