@@ -23,6 +23,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, Error> {
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
+    // Broken connections surface as errors on use anyway; pinging on every
+    // checkout costs a round trip per statement.
+    options.test_before_acquire(false);
     if url.starts_with("sqlite:") {
         // SQLite has one writer at a time. Several pooled connections would
         // contend for the write lock and back off with sleeps (SQLite's busy

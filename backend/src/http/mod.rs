@@ -22,13 +22,17 @@ pub use respondent::{InvitationView, Submitted, VersionRequest};
 /// Largest request body accepted (an answer set is a few KB).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// Round id → (SHA-256 of the text, parsed definition).
-type DefinitionCache = HashMap<i32, (String, Arc<SurveyDefinition>)>;
+/// Round id → (SHA-256 of the text, parsed definition, when the hash was last checked).
+type DefinitionCache = HashMap<i32, (String, Arc<SurveyDefinition>, std::time::Instant)>;
+
+/// How long a parsed definition is used before its stored hash is checked
+/// again (a definition changes only when `omfang serve`/`migrate` loads one).
+const DEFINITION_RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Shared state of all handlers.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database pool.
+    /// The database pool (on SQLite: the one writer connection).
     pub db: DatabaseConnection,
     /// Parsed definitions by round id, with the hash they were parsed from.
     definitions: Arc<RwLock<DefinitionCache>>,
@@ -38,7 +42,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over a database connection.
+    /// State over a database pool.
     pub fn new(db: DatabaseConnection) -> Self {
         AppState {
             db,
@@ -63,18 +67,25 @@ impl AppState {
 
     /// The parsed definition of a round, parsed once per definition text.
     pub async fn definition(&self, round_id: i32) -> Result<Arc<SurveyDefinition>, ApiError> {
-        let current = crate::db::round::hash_of(&self.db, round_id).await?;
-        if let Some((hash, def)) = self.definitions.read().await.get(&round_id)
-            && *hash == current
+        if let Some((_, def, checked)) = self.definitions.read().await.get(&round_id)
+            && checked.elapsed() < DEFINITION_RECHECK
         {
             return Ok(def.clone());
         }
-        let r = crate::db::round::by_id(&self.db, round_id).await?;
-        let def = Arc::new(r.parsed()?);
+        let current = crate::db::round::hash_of(&self.db, round_id).await?;
+        let cached = self.definitions.read().await.get(&round_id).cloned();
+        let def = match cached {
+            Some((hash, def, _)) if hash == current => def,
+            _ => Arc::new(
+                crate::db::round::by_id(&self.db, round_id)
+                    .await?
+                    .parsed()?,
+            ),
+        };
         self.definitions
             .write()
             .await
-            .insert(round_id, (r.definition_sha256, def.clone()));
+            .insert(round_id, (current, def.clone(), std::time::Instant::now()));
         Ok(def)
     }
 }
