@@ -1,6 +1,7 @@
 //! Headless Chromium for the browser tests: Debian's chromedriver and
 //! chromium, driven through fantoccini; polling helpers; screenshots.
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,11 +11,15 @@ use serde_json::json;
 
 use crate::helpers::{Db, TestApp, spawn_app_with};
 
-/// The chromedriver process; killed when dropped.
+/// The chromedriver process, in a process group of its own with the
+/// browsers it starts; the whole group is killed when dropped, so no
+/// Chromium outlives its test (even one that panicked).
 pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -67,6 +72,7 @@ pub async fn session(db: Db) -> Session {
         .port();
     let child = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
