@@ -61,6 +61,17 @@ fn artifacts() -> PathBuf {
 /// Starts the app on `db` with the built browser app, and a headless browser.
 pub async fn session(db: Db) -> Session {
     let app = spawn_app_with(db, Some(dist_dir())).await;
+    let (c, driver, profile) = browser().await;
+    Session {
+        c,
+        app,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+/// A headless browser on its own (for a server the test runs itself).
+pub async fn browser() -> (Client, Driver, tempfile::TempDir) {
     let profile = tempfile::tempdir().unwrap();
     let chromedriver =
         std::env::var("OMFANG_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -95,14 +106,7 @@ pub async fn session(db: Db) -> Session {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
-            Ok(c) => {
-                return Session {
-                    c,
-                    app,
-                    _driver: driver,
-                    _profile: profile,
-                };
-            }
+            Ok(c) => return (c, driver, profile),
             Err(e) if Instant::now() > deadline => {
                 panic!("chromedriver did not start a session: {e}")
             }

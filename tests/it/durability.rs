@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::{fresh_database, on_both_databases};
 
 /// The `omfang` binary cargo built next to this test executable.
-fn omfang_binary() -> PathBuf {
+pub(crate) fn omfang_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe
         .parent()
@@ -28,7 +28,8 @@ fn omfang_binary() -> PathBuf {
     bin
 }
 
-struct Server(Child);
+/// A server process; killed when dropped.
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -37,14 +38,15 @@ impl Drop for Server {
     }
 }
 
-async fn start(url: &str, port: u16) -> Server {
+/// Starts `omfang serve` as a process of its own and waits until it answers.
+pub(crate) async fn start(url: &str, port: u16, static_dir: &str) -> Server {
     let child = Command::new(omfang_binary())
         .args([
             "serve",
             "--bind",
             &format!("127.0.0.1:{port}"),
             "--static-dir",
-            "/nonexistent",
+            static_dir,
         ])
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
@@ -66,7 +68,8 @@ async fn start(url: &str, port: u16) -> Server {
     Server(child)
 }
 
-fn invite(url: &str) -> String {
+/// Creates an invitation with the CLI and returns its token.
+pub(crate) fn invite(url: &str) -> String {
     let out = Command::new(omfang_binary())
         .args([
             "invite",
@@ -97,7 +100,7 @@ on_both_databases! {
         let (url, _admin) = fresh_database(kind, dir.path()).await;
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut server = start(&url, port).await;
+        let mut server = start(&url, port, "/nonexistent").await;
         let token = invite(&url);
         let client = reqwest::Client::new();
         let mut ids = Vec::new();
@@ -139,7 +142,7 @@ on_both_databases! {
         let total: i64 = results.iter().map(|r| r.1).sum();
         assert!(total > 50, "the load acknowledged only {total} saves before the kill");
 
-        let _server = start(&url, port).await;
+        let _server = start(&url, port, "/nonexistent").await;
         for (id, acked, version) in results {
             let st: Value = client.get(format!("{base}/api/r/{token}/responses/{id}")).send().await.unwrap().json().await.unwrap();
             let stored = st["answers"]["values"]["1.10"].as_i64().unwrap_or(0);
