@@ -7,17 +7,15 @@
 //! tab) brings the server's answers back with a message, and unsaved edits
 //! survive a reload in `localStorage`.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
-use survey_definitions::{Answer, AnswerSet, Mode, SurveyDefinition, validate};
+use survey_definitions::{Answer, Mode, SurveyDefinition, validate};
 
 use crate::api::{self, InvitationView, Registry, ResponseState, WriteError};
 use crate::app::{Ctx, ProgressBar, SectionView, paragraphs};
+use crate::autosave::{Pending, SaveStatus, Saver, pending_key, storage};
 
 #[derive(Clone)]
 enum Stage {
@@ -87,7 +85,7 @@ fn branch_name(branch: Option<i32>) -> &'static str {
 }
 
 /// Local time of an RFC 3339 timestamp (or now), as "kl. 14.32".
-fn clock(rfc3339: Option<&str>) -> String {
+pub(crate) fn clock(rfc3339: Option<&str>) -> String {
     let d = match rfc3339 {
         Some(s) => js_sys::Date::new(&wasm_bindgen::JsValue::from_str(s)),
         None => js_sys::Date::new_0(),
@@ -174,151 +172,6 @@ fn StartPage(
             <p class="hint">"Har kommunen flere tjenester som driver oppsøkende arbeid, svarer du én gang per tjeneste fra denne lenken."</p>
             {move || error.get().map(|e| view! { <p class="load-error" role="alert">{e}</p> })}
         </section>
-    }
-}
-
-#[derive(Clone, PartialEq)]
-enum SaveStatus {
-    Idle,
-    Saving,
-    Saved(String),
-    Retrying,
-    Conflict(String),
-    Problem(String),
-}
-
-#[derive(Serialize, Deserialize)]
-struct Pending {
-    version: i64,
-    answers: AnswerSet,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
-fn pending_key(id: i32) -> String {
-    format!("omfang:utkast:{id}")
-}
-
-/// Handles the autosave machinery needs; all cheap to copy.
-#[derive(Clone, Copy)]
-struct Saver {
-    token: StoredValue<String>,
-    id: i32,
-    answers: RwSignal<AnswerSet>,
-    ctx: Ctx,
-    version: StoredValue<i64>,
-    saved: StoredValue<AnswerSet>,
-    status: RwSignal<SaveStatus>,
-    in_flight: StoredValue<bool>,
-    timer: StoredValue<Option<TimeoutHandle>>,
-}
-
-impl Saver {
-    /// What to send: the local answers, except that an answer the engine
-    /// rejects is replaced by the last saved one (or left out).
-    fn payload(&self) -> (BTreeMap<String, Answer>, BTreeSet<String>) {
-        let local = self.answers.get_untracked();
-        let saved = self.saved.get_value();
-        let report = self.ctx.report.get_untracked();
-        let mut values = BTreeMap::new();
-        for (id, v) in &local.values {
-            let bad = report.items.get(id).is_some_and(|r| !r.errors.is_empty());
-            match (bad, saved.values.get(id)) {
-                (false, _) => {
-                    values.insert(id.clone(), v.clone());
-                }
-                (true, Some(old)) => {
-                    values.insert(id.clone(), old.clone());
-                }
-                (true, None) => {}
-            }
-        }
-        (values, local.confirmed)
-    }
-
-    fn dirty(&self) -> bool {
-        let (values, confirmed) = self.payload();
-        let saved = self.saved.get_value();
-        values != saved.values || confirmed != saved.confirmed
-    }
-
-    fn schedule(self, ms: u64) {
-        if let Some(h) = self.timer.get_value() {
-            h.clear();
-        }
-        let handle = set_timeout_with_handle(move || self.save(), Duration::from_millis(ms)).ok();
-        self.timer.set_value(handle);
-    }
-
-    fn keep_locally(&self) {
-        if let Some(s) = storage() {
-            let p = Pending {
-                version: self.version.get_value(),
-                answers: self.answers.get_untracked(),
-            };
-            if let Ok(json) = serde_json::to_string(&p) {
-                let _ = s.set_item(&pending_key(self.id), &json);
-            }
-        }
-    }
-
-    fn forget_locally(&self) {
-        if let Some(s) = storage() {
-            let _ = s.remove_item(&pending_key(self.id));
-        }
-    }
-
-    fn save(self) {
-        if self.in_flight.get_value() {
-            self.schedule(300);
-            return;
-        }
-        if !self.dirty() {
-            self.forget_locally();
-            return;
-        }
-        let (values, confirmed) = self.payload();
-        self.in_flight.set_value(true);
-        self.status.set(SaveStatus::Saving);
-        spawn_local(async move {
-            let result = api::save(
-                &self.token.get_value(),
-                self.id,
-                self.version.get_value(),
-                &values,
-                &confirmed,
-            )
-            .await;
-            self.in_flight.set_value(false);
-            match result {
-                Ok(state) => {
-                    self.version.set_value(state.version);
-                    self.saved.set_value(state.answers);
-                    self.status.set(SaveStatus::Saved(clock(None)));
-                    if self.dirty() {
-                        self.schedule(300)
-                    } else {
-                        self.forget_locally()
-                    }
-                }
-                Err(WriteError::Conflict(message, current)) => {
-                    self.version.set_value(current.version);
-                    self.saved.set_value(current.answers.clone());
-                    self.forget_locally();
-                    self.answers.set(current.answers);
-                    self.status.set(SaveStatus::Conflict(message));
-                }
-                Err(WriteError::Network) => {
-                    self.status.set(SaveStatus::Retrying);
-                    self.schedule(3000);
-                }
-                Err(WriteError::Invalid(message)) | Err(WriteError::Other(message)) => {
-                    self.status.set(SaveStatus::Problem(message))
-                }
-            }
-        });
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod autosave;
 mod items;
 mod journey;
 
