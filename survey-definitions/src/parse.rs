@@ -197,6 +197,12 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     let span: Span = raw.span().into();
     let r = raw.into_inner();
     let id = r.id.get_ref().clone();
+    if !valid_item_id(&id) {
+        cx.error(
+            r.id.span(),
+            format!("item id `{id}` must be letters, digits, `_` and inner `.` (like `1.16.1` or `kommune`)"),
+        );
+    }
     let options = |cx: &mut Ctx<'_>,
                    list: Option<Vec<Spanned<RawOption>>>,
                    what: &str|
@@ -323,8 +329,8 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
         .iter()
         .filter(|o| o.specify.is_some())
         .map(|o| {
-            let relevant = Expression::parse(&format!("${} has {}", item.id, o.code))
-                .expect("generated expression is valid");
+            // Cannot fail for a valid id; an invalid id is reported above.
+            let relevant = Expression::parse(&format!("${} has {}", item.id, o.code)).ok();
             Item {
                 id: o.specify.clone().unwrap_or_default(),
                 section: section.to_owned(),
@@ -339,7 +345,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
                 variable: format!("{}_{}_spes", item.variable, o.code),
                 concept: None,
                 concept_codes: BTreeMap::new(),
-                relevant: Some(relevant),
+                relevant,
                 required: Requirement::Soft,
                 span: o.span,
             }
@@ -353,4 +359,16 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     }
     out.push(item);
     out.extend(specify);
+}
+
+/// Item ids are what `$…` references in expressions can name: letters,
+/// digits, `_`, and `.` between them (`:` is reserved for specify texts).
+fn valid_item_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && !id.ends_with('.')
+        && !id.contains("..")
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
 }

@@ -98,3 +98,23 @@ proptest! {
         }
     }
 }
+
+/// The minimal case proptest once found: one `#` inserted into an item id
+/// (2.15, which has a "spesifiser" option) made the parser panic.
+#[test]
+fn a_damaged_item_id_is_a_positioned_error_not_a_panic() {
+    let damaged = KORUS_2025.replacen("id = \"2.15\"", "id = \"2.15#\"", 1);
+    assert_ne!(damaged, KORUS_2025);
+    let err = SurveyDefinition::parse(&damaged).unwrap_err();
+    let messages: Vec<String> = err
+        .diagnostics()
+        .iter()
+        .map(|d| d.render("korus-2025.toml"))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("item id `2.15#` must be")),
+        "{messages:?}"
+    );
+}
