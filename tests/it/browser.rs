@@ -152,6 +152,38 @@ impl Session {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Moves keyboard focus to an element (as Tab would).
+    pub async fn focus(&self, css: &str) {
+        self.find(css).await;
+        let script = format!("document.querySelector({css:?}).focus()");
+        self.c
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("focus {css}: {e}"));
+    }
+
+    /// Sends keys to whatever has keyboard focus.
+    pub async fn press(&self, keys: &str) {
+        self.c
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("keys {keys:?}: {e}"));
+    }
+
+    /// The id of the element that has keyboard focus.
+    pub async fn focused_id(&self) -> Option<String> {
+        self.c
+            .active_element()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+    }
+
     /// Whether an element exists and is displayed.
     pub async fn displayed(&self, css: &str) -> bool {
         match self.c.find(Locator::Css(css)).await {

@@ -240,85 +240,29 @@ async fn usable_by_keyboard_alone_and_at_320_px() {
     let token = s.app.invite("1111", None).await;
     s.open(&format!("/svar/{token}")).await;
     // Keyboard only: focus the start button, press Enter; type into the
-    // focused fields; Tab to the pager; Space on radio buttons; arrows move within the group.
-    s.find("button.primary").await;
-    s.c.execute("document.querySelector('button.primary').focus()", vec![])
-        .await
-        .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .unwrap();
-    s.find("#q-navn").await;
-    s.c.execute("document.getElementById('q-navn').focus()", vec![])
-        .await
-        .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys("Kari")
-        .await
-        .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Tab.to_string())
-        .await
-        .unwrap();
-    let focused =
-        s.c.active_element()
-            .await
-            .unwrap()
-            .attr("id")
-            .await
-            .unwrap();
+    // focused fields; Tab to the next one; Space on a radio button; arrows move within the group.
+    let (enter, tab, down) = (
+        Key::Enter.to_string(),
+        Key::Tab.to_string(),
+        Key::Down.to_string(),
+    );
+    s.focus("button.primary").await;
+    s.press(&enter).await;
+    s.focus("#q-navn").await;
+    s.press("Kari").await;
+    s.press(&tab).await;
     assert_eq!(
-        focused.as_deref(),
+        s.focused_id().await.as_deref(),
         Some("q-stilling"),
         "Tab moves to the next field"
     );
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys("Rådgiver")
-        .await
-        .unwrap();
-    s.c.execute(
-        "document.querySelector('.pager button.primary').focus()",
-        vec![],
-    )
-    .await
-    .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .unwrap();
-    s.find("#q-gate-1").await;
-    s.c.execute("document.getElementById('q-gate-1').focus()", vec![])
-        .await
-        .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys(" ")
-        .await
-        .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Down.to_string())
-        .await
-        .unwrap();
-    s.c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Down.to_string())
-        .await
-        .unwrap();
+    s.press("Rådgiver").await;
+    s.focus(".pager button.primary").await;
+    s.press(&enter).await;
+    s.focus("#q-gate-1").await;
+    s.press(" ").await;
+    s.press(&down).await;
+    s.press(&down).await;
     let chosen = s.find("#q-gate-3").await.prop("checked").await.unwrap();
     assert_eq!(
         chosen.as_deref(),
