@@ -10,4 +10,5 @@ mod durability;
 mod journey;
 mod preview;
 mod respondent;
+mod scipy;
 mod storage;

@@ -290,6 +290,26 @@ pub(crate) fn ensure_postgres() -> Result<String> {
     ))
 }
 
+/// The Python packages the reference tests compare against, pinned: scipy
+/// (statistics), pandas (the analysis benchmark's rival), openpyxl (reads
+/// the XLSX export back).
+pub(crate) const PYTHON_PACKAGES: &[&str] = &["scipy==1.17.1", "pandas==3.1.1", "openpyxl==3.1.5"];
+
+/// Installs the pinned Python packages from PyPI into the machine's `python3`.
+pub(crate) fn ensure_python_packages() -> Result<()> {
+    step("Python reference packages from PyPI (scipy, pandas, openpyxl)");
+    run(Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(PYTHON_PACKAGES)
+        .stdin(std::process::Stdio::null()))
+}
+
 fn ci() -> Result<()> {
     let started = std::time::Instant::now();
     ensure_components()?;
@@ -298,8 +318,10 @@ fn ci() -> Result<()> {
         ("chromium", "/usr/bin/chromium"),
         ("chromium-driver", "/usr/bin/chromedriver"),
         ("postgresql", "/usr/bin/pg_ctlcluster"),
+        ("pspp", "/usr/bin/pspp"),
     ])?;
     let pg_url = ensure_postgres()?;
+    ensure_python_packages()?;
 
     step("formatting");
     run(cargo().args(["fmt", "--all", "--check"]))?;

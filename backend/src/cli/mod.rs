@@ -1,4 +1,8 @@
-//! The command line: `omfang serve | migrate | definition lint | definition codebook`.
+//! The command line: `omfang serve | migrate | definition | invite | registry | stats | import | analyse`.
+
+mod analysis;
+
+pub use self::analysis::{OutputFormat, StatsCommand};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +45,9 @@ pub enum Command {
     /// The municipality registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Run a statistical test on any CSV file (a small SPSS for the command line).
+    #[command(subcommand)]
+    Stats(StatsCommand),
 }
 
 /// `omfang invite ...`
@@ -133,6 +140,11 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(code)
         }
+        Command::Stats(cmd) => ExitCode::from(self::analysis::run_stats(
+            cmd,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )),
         Command::Serve(settings) => block_on(async move {
             let app = Application::build(&settings).await?;
             tracing::info!(
