@@ -28,6 +28,9 @@ pub struct SurveyDefinition {
     pub checks: Vec<Check>,
     /// Shared concepts keyed by concept key.
     pub concepts: BTreeMap<String, Concept>,
+    /// Variables computed for analysis (service type, size class, recodes).
+    #[serde(default)]
+    pub derived: Vec<Derived>,
     /// Item id → index into `items` (rebuilt on deserialisation).
     #[serde(skip)]
     pub(crate) index: BTreeMap<String, usize>,
@@ -353,6 +356,83 @@ pub struct Concept {
     pub variable: String,
     /// Item whose codes are the concept's codes.
     pub reference: String,
+}
+
+/// A variable computed for analysis, declared in the definition so that
+/// recodes live with the questionnaire rather than in code. Which fields a
+/// rule needs is checked by the linter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derived {
+    /// Export variable name.
+    pub variable: String,
+    /// Label (Norwegian), used in tables, figures and SPSS.
+    pub label: String,
+    /// The rule.
+    pub from: DerivedFrom,
+    /// `recode`: the single-choice item; `registry`: the municipality item.
+    #[serde(default)]
+    pub item: Option<String>,
+    /// `registry`: which fact of the municipality.
+    #[serde(default)]
+    pub field: Option<RegistryField>,
+    /// `grid_groups`: the count-grid concept whose rows are summed.
+    #[serde(default)]
+    pub concept: Option<String>,
+    /// `recode` and `grid_groups`: the new codes, each with the source codes
+    /// (recode) or grid rows (grid groups) it takes.
+    #[serde(default)]
+    pub values: Vec<DerivedValue>,
+    /// Where it is written in the definition file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// How a derived variable is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerivedFrom {
+    /// New codes from the codes of a single-choice item (or its concept
+    /// across branches); codes not listed become missing.
+    Recode,
+    /// A fact of the answered municipality in the registry of the round's year.
+    Registry,
+    /// Counts of a count grid summed into groups of rows, one count per
+    /// group (`<variable>_<code>`); distributions pool them over respondents.
+    GridGroups,
+}
+
+/// A registry fact a derived variable can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryField {
+    /// SSB size class from the population of the round's registry year
+    /// (1 small < 5 000, 2 medium 5 000–19 999, 3 large ≥ 20 000).
+    SizeClass,
+    /// County number (2 digits).
+    County,
+    /// Population on 1 January of the registry year.
+    Population,
+}
+
+/// One code of a derived variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedValue {
+    /// The new code.
+    pub code: i64,
+    /// Its label.
+    pub label: String,
+    /// Source codes (recode) or grid rows (grid groups) it takes.
+    #[serde(default)]
+    pub from: Vec<i64>,
+}
+
+impl SurveyDefinition {
+    /// Looks a derived variable up by its variable name.
+    pub fn derived(&self, variable: &str) -> Option<&Derived> {
+        self.derived.iter().find(|d| d.variable == variable)
+    }
 }
 
 /// A byte range in the definition source.

@@ -25,6 +25,8 @@ struct RawDef {
     sections: Vec<Spanned<RawSection>>,
     #[serde(default)]
     checks: Vec<Spanned<RawCheck>>,
+    #[serde(default)]
+    derived: Vec<Spanned<Derived>>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +189,17 @@ pub fn parse(src: &str) -> Result<SurveyDefinition, DefinitionError> {
         items,
         checks,
         concepts,
+        derived: raw
+            .derived
+            .into_iter()
+            .map(|d| {
+                let span = d.span().into();
+                Derived {
+                    span,
+                    ..d.into_inner()
+                }
+            })
+            .collect(),
         index: BTreeMap::new(),
     };
     def.reindex();
