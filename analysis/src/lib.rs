@@ -6,9 +6,14 @@
 
 mod error;
 
+pub mod clean;
+pub mod crosstab;
 pub mod csv_input;
+pub mod dataset;
+pub mod export;
 pub mod format;
 pub mod stats;
+pub mod synthetic;
 
 pub use error::AnalysisError;
 

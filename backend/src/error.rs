@@ -44,6 +44,9 @@ pub enum Error {
         /// Every item's problems.
         report: Box<survey_definitions::ValidationReport>,
     },
+    /// Analysis refused its input or failed to write an export.
+    #[error("{0}")]
+    Analysis(#[from] analysis::AnalysisError),
     /// A file to import has bad rows; nothing was imported.
     #[error("{} bad row(s); nothing was imported:\n{}", .0.len(), .0.join("\n"))]
     Import(Vec<String>),

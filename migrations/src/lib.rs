@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_01_create_survey_round;
 mod m20261123_02_create_registry;
 mod m20261123_03_create_responses;
+mod m20261123_04_create_analysis;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_01_create_survey_round::Migration),
             Box::new(m20261123_02_create_registry::Migration),
             Box::new(m20261123_03_create_responses::Migration),
+            Box::new(m20261123_04_create_analysis::Migration),
         ]
     }
 }

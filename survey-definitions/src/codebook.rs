@@ -6,7 +6,8 @@
 //! fields included; `relevant` is the *effective* condition (section and
 //! item combined), `null` when always shown; grid rows are under `rows`
 //! with the same shape as options, their export variables being
-//! `<variable>_<code>`; an age range exports `<variable>_nedre` and
+//! `<variable>_r<code>` (options of a multiple choice `<variable>_k<code>`, see
+//! `analysis::dataset`); an age range exports `<variable>_nedre` and
 //! `<variable>_ovre`.
 
 use std::collections::BTreeMap;

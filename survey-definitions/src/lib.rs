@@ -25,6 +25,7 @@ pub use model::*;
 pub use parse::parse;
 pub use validate::{
     ItemReport, Mode, Problem, Progress, SectionProgress, ValidationReport, evaluate, validate,
+    visibility,
 };
 
 /// The KORUS 2025 definition, as shipped (the same bytes in server and browser).

@@ -376,6 +376,10 @@ pub struct Derived {
     /// `registry`: which fact of the municipality.
     #[serde(default)]
     pub field: Option<RegistryField>,
+    /// What analysis uses it for, if anything (`service_type`: the grouping
+    /// `--by service-type` of cross-tabs).
+    #[serde(default)]
+    pub role: Option<DerivedRole>,
     /// `grid_groups`: the count-grid concept whose rows are summed.
     #[serde(default)]
     pub concept: Option<String>,
@@ -400,6 +404,14 @@ pub enum DerivedFrom {
     /// Counts of a count grid summed into groups of rows, one count per
     /// group (`<variable>_<code>`); distributions pool them over respondents.
     GridGroups,
+}
+
+/// What analysis uses a derived variable for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerivedRole {
+    /// The service type compared throughout the report (own service vs part of another).
+    ServiceType,
 }
 
 /// A registry fact a derived variable can take.

@@ -267,6 +267,13 @@ pub fn evaluate(def: &SurveyDefinition, answers: &AnswerSet, expr: &Expression) 
     expr.eval(&|id| state.lookup(id))
 }
 
+/// Whether each item (in `def.items` order) is visible under `answers`,
+/// computed once for all items (cheaper than one [`evaluate`] per item).
+pub fn visibility(def: &SurveyDefinition, answers: &AnswerSet) -> Vec<bool> {
+    let state = State::new(def, answers);
+    (0..def.items.len()).map(|i| state.is_visible(i)).collect()
+}
+
 /// Whether item `index` is visible under `answers` (used by the linter).
 pub(crate) fn item_visible(def: &SurveyDefinition, answers: &AnswerSet, index: usize) -> bool {
     State::new(def, answers).is_visible(index)

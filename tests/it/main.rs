@@ -9,6 +9,7 @@ mod cli;
 mod durability;
 mod journey;
 mod preview;
+mod research;
 mod respondent;
 mod scipy;
 mod storage;

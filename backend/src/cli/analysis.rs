@@ -1,11 +1,17 @@
-//! `omfang stats ...`: the statistical tests on any CSV file.
+//! The researchers' commands: `omfang stats` (tests on any CSV file),
+//! `omfang import responses`, `omfang clean`, `omfang analyse`.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use analysis::StatsRequest;
+use analysis::clean::{MunicipalityRule, Roles, Unit};
+use analysis::crosstab::{CrosstabRequest, crosstab};
 use analysis::csv_input::CsvColumns;
+use analysis::dataset::Dataset;
 use clap::{Args, Subcommand, ValueEnum};
+
+use crate::Error;
 
 /// Output of the analysis commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,6 +126,292 @@ pub fn run_stats(cmd: StatsCommand, out: &mut dyn Write, err: &mut dyn Write) ->
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             1
+        }
+    }
+}
+
+/// Database URL argument shared by the analysis commands.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArg {
+    /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = crate::config::DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// `omfang import ...`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import respondents from a CSV file: one row per respondent, columns named by the
+    /// codebook's variables (multiple choice as `<variable>_k<code>` 0/1, grids as
+    /// `<variable>_r<row>`, age ranges as `<variable>_nedre`/`_ovre`), choices as codes,
+    /// the municipality as its 4-digit number. Every bad row is listed and nothing is
+    /// imported unless all rows are good.
+    Responses {
+        /// The CSV file (UTF-8, `,` or `;` separated).
+        file: PathBuf,
+        /// Survey round id, e.g. `korus-2025`.
+        #[arg(long)]
+        round: String,
+        /// Database.
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+/// `omfang clean ...`
+#[derive(Debug, Subcommand)]
+pub enum CleanCommand {
+    /// List the round's respondents that are not analysable, flagged as probable duplicates, or decided on.
+    List {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+        /// Database.
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Keep or drop one respondent, with who and why; the latest decision counts, so a drop is undone by a keep.
+    Decide {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Respondent key as listed (`svar-12`, `import-1-7`).
+        #[arg(long)]
+        respondent: String,
+        /// Keep the respondent in the analytic sample.
+        #[arg(long, conflicts_with = "drop", required_unless_present = "drop")]
+        keep: bool,
+        /// Drop the respondent from the analytic sample.
+        #[arg(long)]
+        drop: bool,
+        /// Who decides.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// Database.
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+/// Unit of analysis on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    /// Each respondent (service) once.
+    Respondent,
+    /// Municipalities (see --rule).
+    Municipality,
+}
+
+/// How municipalities are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleArg {
+    /// Each municipality once: own service, else part of another, else none.
+    Once,
+    /// Each municipality under every service type one of its respondents reported (the report's Figure 3).
+    Every,
+}
+
+/// Cross-tab output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// The documented JSON contract.
+    Json,
+    /// CSV: category, then count and percent per group.
+    Csv,
+    /// An aligned table for the terminal.
+    Table,
+}
+
+/// `omfang analyse ...`
+#[derive(Debug, Subcommand)]
+pub enum AnalyseCommand {
+    /// Cross-tabulate an item, concept or derived variable by a grouping, with the report's tests.
+    Crosstab {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Item id (`1.13`), concept key (`arenaer`) or variable (`d_storrelse`).
+        #[arg(long)]
+        item: String,
+        /// `service-type`, `size-class`, `county`, `branch` or a variable name.
+        #[arg(long)]
+        by: String,
+        /// Unit of analysis.
+        #[arg(long, value_enum, default_value_t = UnitArg::Respondent)]
+        unit: UnitArg,
+        /// How municipalities are counted at the municipality unit.
+        #[arg(long, value_enum, default_value_t = RuleArg::Once)]
+        rule: RuleArg,
+        /// Hide counts from 1 up to this number minus one (publication rule), e.g. 5.
+        #[arg(long)]
+        suppress_below: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+        /// Database.
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+fn unit_of(unit: UnitArg, rule: RuleArg) -> Unit {
+    match (unit, rule) {
+        (UnitArg::Respondent, _) => Unit::Respondent,
+        (UnitArg::Municipality, RuleArg::Once) => Unit::Municipality(MunicipalityRule::Once),
+        (UnitArg::Municipality, RuleArg::Every) => Unit::Municipality(MunicipalityRule::Every),
+    }
+}
+
+/// Runs `omfang import ...`.
+pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
+    let ImportCommand::Responses { file, round, db } = cmd;
+    let bytes = std::fs::read(&file).map_err(Error::io(format!("reading {}", file.display())))?;
+    let conn = super::prepared(&db.database_url).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let n = crate::db::analysis::import(&conn, &round, &name, &bytes).await?;
+    println!("imported {n} respondents into {round}");
+    Ok(())
+}
+
+/// A round's data, cleaned.
+pub(crate) struct Cleaned {
+    #[allow(dead_code)] // read by the export and report commands
+    pub data: crate::db::analysis::RoundData,
+    pub dataset: analysis::dataset::Dataset,
+    pub roles: Roles,
+    pub cleaning: analysis::clean::Cleaning,
+}
+
+pub(crate) async fn cleaned(database_url: &str, round: &str) -> Result<Cleaned, Error> {
+    let conn = super::prepared(database_url).await?;
+    let data = crate::db::analysis::load(&conn, round).await?;
+    let dataset = Dataset::build(&data.definition, &data.registry, data.respondents.iter().cloned());
+    let roles = Roles::of(&data.definition).ok_or_else(|| {
+        Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
+    })?;
+    let cleaning = analysis::clean::clean(&dataset, &roles, &data.decisions);
+    Ok(Cleaned {
+        data,
+        dataset,
+        roles,
+        cleaning,
+    })
+}
+
+/// Runs `omfang clean ...`.
+pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
+    match cmd {
+        CleanCommand::Decide {
+            round,
+            respondent,
+            keep,
+            drop,
+            by,
+            reason,
+            db,
+        } => {
+            let conn = super::prepared(&db.database_url).await?;
+            let keep = keep && !drop;
+            crate::db::analysis::decide(&conn, &round, &respondent, keep, &by, &reason).await?;
+            println!("{respondent}: {}", if keep { "keep" } else { "drop" });
+            Ok(())
+        }
+        CleanCommand::List { round, format, db } => {
+            let c = cleaned(&db.database_url, &round).await?;
+            let keys = c.dataset.column("respondent");
+            let mut rows = Vec::new();
+            for r in 0..c.dataset.len() {
+                let key = keys.map(|k| k.text(r)).unwrap_or_default();
+                let analysable = c.cleaning.analysable[r];
+                let duplicate = c.cleaning.duplicate[r].as_ref().map(|d| d.reason.clone());
+                let decision = c.cleaning.decision[r].clone();
+                if analysable && duplicate.is_none() && decision.is_none() {
+                    continue;
+                }
+                rows.push(serde_json::json!({
+                    "respondent": key,
+                    "analysable": analysable,
+                    "included": c.cleaning.included[r],
+                    "duplicate": duplicate,
+                    "decision": decision,
+                }));
+            }
+            let included = c.cleaning.included.iter().filter(|&&i| i).count();
+            match format {
+                OutputFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "respondents": c.dataset.len(),
+                        "included": included,
+                        "flagged": rows,
+                    }))
+                    .unwrap_or_default()
+                ),
+                OutputFormat::Table => {
+                    println!(
+                        "{} respondenter, {included} i analyseutvalget",
+                        c.dataset.len()
+                    );
+                    for row in rows {
+                        println!(
+                            "{}: {}{}{}",
+                            row["respondent"].as_str().unwrap_or(""),
+                            if row["analysable"] == true { "analyserbar" } else { "ikke analyserbar (kommune eller tjenestetype mangler)" },
+                            row["duplicate"].as_str().map(|d| format!("; {d}")).unwrap_or_default(),
+                            row["decision"]
+                                .as_object()
+                                .map(|d| format!(
+                                    "; {} av {}: {}",
+                                    if d["keep"] == true { "beholdt" } else { "utelatt" },
+                                    d["by"].as_str().unwrap_or(""),
+                                    d["reason"].as_str().unwrap_or("")
+                                ))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Runs `omfang analyse ...`.
+pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
+    match cmd {
+        AnalyseCommand::Crosstab {
+            round,
+            item,
+            by,
+            unit,
+            rule,
+            suppress_below,
+            format,
+            db,
+        } => {
+            let c = cleaned(&db.database_url, &round).await?;
+            let request = CrosstabRequest {
+                item,
+                by,
+                unit: unit_of(unit, rule),
+                suppress_below,
+            };
+            let table = crosstab(&c.dataset, &c.roles, &c.cleaning, &request)?;
+            let mut out = std::io::stdout().lock();
+            let written = match format {
+                TableFormat::Json => serde_json::to_string_pretty(&table)
+                    .map_err(std::io::Error::other)
+                    .and_then(|s| writeln!(out, "{s}")),
+                TableFormat::Csv => out.write_all(&table.to_csv(b',')?),
+                TableFormat::Table => write!(out, "{}", table.to_table()),
+            };
+            written.map_err(Error::io("writing the cross-tab"))
         }
     }
 }

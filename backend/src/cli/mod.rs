@@ -2,7 +2,7 @@
 
 mod analysis;
 
-pub use self::analysis::{OutputFormat, StatsCommand};
+pub use self::analysis::{AnalyseCommand, CleanCommand, ImportCommand, OutputFormat, StatsCommand};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +48,15 @@ pub enum Command {
     /// Run a statistical test on any CSV file (a small SPSS for the command line).
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Import responses from CSV into a round (earlier rounds, data collected elsewhere).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Data cleaning: the analysable rule, probable duplicates, keep/drop decisions.
+    #[command(subcommand)]
+    Clean(CleanCommand),
+    /// Cross-tabs, exports and the report of a round.
+    #[command(subcommand)]
+    Analyse(AnalyseCommand),
 }
 
 /// `omfang invite ...`
@@ -145,6 +154,9 @@ pub fn main() -> ExitCode {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
         )),
+        Command::Import(cmd) => block_on(self::analysis::run_import(cmd)),
+        Command::Clean(cmd) => block_on(self::analysis::run_clean(cmd)),
+        Command::Analyse(cmd) => block_on(self::analysis::run_analyse(cmd)),
         Command::Serve(settings) => block_on(async move {
             let app = Application::build(&settings).await?;
             tracing::info!(
@@ -193,7 +205,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Connects, migrates, seeds the registry and loads the shipped surveys.
-async fn prepared(database_url: &str) -> Result<sea_orm::DatabaseConnection, crate::Error> {
+pub(crate) async fn prepared(database_url: &str) -> Result<sea_orm::DatabaseConnection, crate::Error> {
     let db = crate::db::connect(database_url).await?;
     crate::db::migrate(&db).await?;
     crate::db::places::seed_shipped(&db).await?;

@@ -43,6 +43,12 @@ impl From<Error> for ApiError {
         match e {
             Error::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             Error::BadRequest(m) => ApiError::BadRequest(m),
+            Error::Import(rows) => ApiError::BadRequest(rows.join("\n")),
+            Error::Analysis(
+                e @ (analysis::AnalysisError::Input(_)
+                | analysis::AnalysisError::UnknownColumn(_)
+                | analysis::AnalysisError::Rows(_)),
+            ) => ApiError::BadRequest(e.to_string()),
             Error::Conflict { message, current } => ApiError::Conflict(message, current),
             Error::Invalid { message, report } => ApiError::Invalid(message, report),
             other => ApiError::Internal(other),

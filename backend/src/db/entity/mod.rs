@@ -6,3 +6,6 @@ pub mod district;
 pub mod invitation;
 pub mod municipality;
 pub mod response;
+pub mod cleaning_decision;
+pub mod import_batch;
+pub mod imported_response;

@@ -1,0 +1,737 @@
+//! The analysis dataset: one row per respondent, one column per export
+//! variable, built from normalised answers, the definition and the registry
+//! of the round's year.
+//!
+//! Variables come in codebook order, then the harmonised concept variables,
+//! then the derived variables the definition declares. Export names:
+//!
+//! | item kind | variables | values |
+//! |---|---|---|
+//! | single choice, integer, percent | `<var>` | code or number |
+//! | decimal | `<var>` | number |
+//! | multiple choice | `<var>_k<code>` per option | 1 chosen, 0 not chosen, missing if unanswered |
+//! | count grid | `<var>_r<row code>` per row | count |
+//! | age range | `<var>_nedre`, `<var>_ovre` | ages |
+//! | registry, text, specify | `<var>` | text (municipality as its 4-digit number) |
+//!
+//! Concepts expand like their reference item under the concept's variable
+//! (`k_arenaer_k3`), taking the value of whichever branch's item was answered
+//! with codes mapped by `concept_codes`. Derived recodes and registry facts
+//! are one variable; count-grid groups are `<var>_g<group code>`. The
+//! letters keep option and row variables apart from item variables such as
+//! `v1_11_1` (item 1.11.1); a unit test checks every name is unique.
+//!
+//! Columns are stored by type (integers with a missing sentinel, decimals
+//! with NaN, text as options) so a million respondents fit in memory.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use survey_definitions::{
+    Answer, Derived, DerivedFrom, Item, ItemKind, RegistryField, SurveyDefinition,
+};
+
+use crate::SizeClass;
+
+/// Missing value in integer columns.
+pub const MISSING: i32 = i32::MIN;
+
+/// One respondent's answers as analysis receives them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RespondentInput {
+    /// Stable key: `svar-<id>` for web responses, `import-<batch>-<row>` for imported rows.
+    pub key: String,
+    /// Answers by item id, normalised by the engine.
+    pub answers: BTreeMap<String, Answer>,
+}
+
+/// Registry facts about one municipality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// Name.
+    pub name: String,
+    /// County number (2 digits).
+    pub county_number: String,
+    /// County name.
+    pub county_name: String,
+    /// Population on 1 January of the registry year.
+    pub population: u32,
+}
+
+/// The municipality registry of one year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Registry {
+    /// Year (1 January) of the populations.
+    pub year: i32,
+    /// Municipality number → facts.
+    pub municipalities: HashMap<String, Place>,
+}
+
+/// How a variable is measured (SPSS's MEASURE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Unordered codes.
+    Nominal,
+    /// Ordered codes.
+    Ordinal,
+    /// Numbers.
+    Scale,
+}
+
+/// Which part of an item a variable holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// The whole answer.
+    Whole,
+    /// One option of a multiple choice (1/0).
+    Option(i64),
+    /// One row of a count grid.
+    Row(i64),
+    /// Lower bound of an age range.
+    Lower,
+    /// Upper bound of an age range.
+    Upper,
+}
+
+/// Where a variable's values come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Source {
+    /// The respondent's key.
+    Key,
+    /// An item's answer.
+    Item {
+        /// Item id.
+        item: String,
+        /// Part.
+        part: Part,
+    },
+    /// A concept's harmonised answer.
+    Concept {
+        /// Concept key.
+        concept: String,
+        /// Part.
+        part: Part,
+    },
+    /// A derived variable of the definition.
+    Derived {
+        /// Derived variable name.
+        derived: String,
+        /// Part (`Row(code)` is a grid group).
+        part: Part,
+    },
+}
+
+/// Storage type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Storage {
+    /// Whole numbers (codes, counts, flags).
+    Int,
+    /// Decimal numbers.
+    Float,
+    /// Text.
+    Text,
+}
+
+/// How a variable is combined over the respondents of one municipality
+/// (the municipality unit of analysis).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    /// The first respondent's value (by key): codes, text, registry facts.
+    First,
+    /// Sum: counts and numbers of staff.
+    Sum,
+    /// Mean: percentages.
+    Mean,
+    /// Smallest: lower age bounds.
+    Min,
+    /// Largest: upper age bounds, and multiple-choice flags (chosen by any).
+    Max,
+}
+
+/// One export variable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variable {
+    /// Export name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Where the values come from.
+    pub source: Source,
+    /// Column type.
+    pub storage: Storage,
+    /// Measurement level.
+    pub measure: Measure,
+    /// Value labels (code → label), in the source's order.
+    pub value_labels: Vec<(i64, String)>,
+    /// How it is combined at the municipality unit.
+    pub aggregate: Aggregate,
+}
+
+/// A column of values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Whole numbers; [`MISSING`] when missing.
+    Int(Vec<i32>),
+    /// Decimals; NaN when missing.
+    Float(Vec<f64>),
+    /// Text; `None` when missing.
+    Text(Vec<Option<Box<str>>>),
+}
+
+impl Column {
+    /// The value at `row` as a number, if it is one and present.
+    pub fn number(&self, row: usize) -> Option<f64> {
+        match self {
+            Column::Int(v) => (v[row] != MISSING).then_some(v[row] as f64),
+            Column::Float(v) => (!v[row].is_nan()).then_some(v[row]),
+            Column::Text(_) => None,
+        }
+    }
+
+    /// The value at `row` as text ("" when missing; numbers without `.0`).
+    pub fn text(&self, row: usize) -> String {
+        match self {
+            Column::Int(v) if v[row] == MISSING => String::new(),
+            Column::Int(v) => v[row].to_string(),
+            Column::Float(v) if v[row].is_nan() => String::new(),
+            Column::Float(v) => survey_definitions::format_number(v[row]).replace(',', "."),
+            Column::Text(v) => v[row].as_deref().unwrap_or("").to_owned(),
+        }
+    }
+
+    /// True when the value at `row` is missing.
+    pub fn is_missing(&self, row: usize) -> bool {
+        match self {
+            Column::Int(v) => v[row] == MISSING,
+            Column::Float(v) => v[row].is_nan(),
+            Column::Text(v) => v[row].is_none(),
+        }
+    }
+
+    fn new(storage: Storage, capacity: usize) -> Column {
+        match storage {
+            Storage::Int => Column::Int(Vec::with_capacity(capacity)),
+            Storage::Float => Column::Float(Vec::with_capacity(capacity)),
+            Storage::Text => Column::Text(Vec::with_capacity(capacity)),
+        }
+    }
+
+    fn push(&mut self, cell: Cell) {
+        match (self, cell) {
+            (Column::Int(v), Cell::Num(x)) => v.push(x as i32),
+            (Column::Int(v), _) => v.push(MISSING),
+            (Column::Float(v), Cell::Num(x)) => v.push(x),
+            (Column::Float(v), _) => v.push(f64::NAN),
+            (Column::Text(v), Cell::Text(t)) => v.push(Some(t.into_boxed_str())),
+            (Column::Text(v), Cell::Num(x)) => {
+                v.push(Some(survey_definitions::format_number(x).into_boxed_str()))
+            }
+            (Column::Text(v), Cell::Missing) => v.push(None),
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Int(v) => v.len(),
+            Column::Float(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+enum Cell {
+    Missing,
+    Num(f64),
+    Text(String),
+}
+
+/// The dataset of one round.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Survey id and year, for titles.
+    pub survey_id: String,
+    /// Registry year the derived registry facts use.
+    pub registry_year: i32,
+    /// County number → name, from the registry (labels for `--by county`).
+    pub county_names: BTreeMap<String, String>,
+    /// Variables in order.
+    pub variables: Vec<Variable>,
+    /// One column per variable.
+    pub columns: Vec<Column>,
+    index: HashMap<String, usize>,
+}
+
+/// The variables a definition exports, in order.
+pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
+    let mut out = vec![Variable {
+        name: "respondent".into(),
+        label: "Respondent".into(),
+        source: Source::Key,
+        storage: Storage::Text,
+        measure: Measure::Nominal,
+        value_labels: Vec::new(),
+        aggregate: Aggregate::First,
+    }];
+    for item in &def.items {
+        expand(item, &item.variable, &item.text, &mut out, |part| Source::Item {
+            item: item.id.clone(),
+            part,
+        });
+    }
+    for (key, concept) in &def.concepts {
+        if let Some(reference) = def.item(&concept.reference) {
+            expand(reference, &concept.variable, &concept.label, &mut out, |part| {
+                Source::Concept {
+                    concept: key.clone(),
+                    part,
+                }
+            });
+        }
+    }
+    for d in &def.derived {
+        let labels: Vec<(i64, String)> = d.values.iter().map(|v| (v.code, v.label.clone())).collect();
+        let source = |part| Source::Derived {
+            derived: d.variable.clone(),
+            part,
+        };
+        match d.from {
+            DerivedFrom::Recode => out.push(Variable {
+                name: d.variable.clone(),
+                label: d.label.clone(),
+                source: source(Part::Whole),
+                storage: Storage::Int,
+                measure: Measure::Nominal,
+                value_labels: labels,
+                aggregate: Aggregate::First,
+            }),
+            DerivedFrom::Registry => {
+                let (storage, measure, value_labels) = match d.field {
+                    Some(RegistryField::SizeClass) => (
+                        Storage::Int,
+                        Measure::Ordinal,
+                        [SizeClass::Small, SizeClass::Medium, SizeClass::Large]
+                            .iter()
+                            .map(|c| (i64::from(c.code()), c.label().to_owned()))
+                            .collect(),
+                    ),
+                    Some(RegistryField::Population) => (Storage::Int, Measure::Scale, Vec::new()),
+                    _ => (Storage::Text, Measure::Nominal, Vec::new()),
+                };
+                out.push(Variable {
+                    name: d.variable.clone(),
+                    label: d.label.clone(),
+                    source: source(Part::Whole),
+                    storage,
+                    measure,
+                    value_labels,
+                    aggregate: Aggregate::First,
+                });
+            }
+            DerivedFrom::GridGroups => {
+                for v in &d.values {
+                    out.push(Variable {
+                        name: format!("{}_g{}", d.variable, v.code),
+                        label: format!("{}: {}", d.label, v.label),
+                        source: source(Part::Row(v.code)),
+                        storage: Storage::Int,
+                        measure: Measure::Scale,
+                        value_labels: Vec::new(),
+                        aggregate: Aggregate::Sum,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korus_export_names_are_unique_and_spss_safe() {
+        let def = SurveyDefinition::parse(survey_definitions::KORUS_2025).unwrap();
+        let vars = variables(&def);
+        let mut seen = std::collections::BTreeSet::new();
+        for v in &vars {
+            assert!(seen.insert(v.name.to_lowercase()), "duplicate export variable {}", v.name);
+            assert!(v.name.len() <= 64 && v.name.chars().next().unwrap().is_ascii_alphabetic(), "{}", v.name);
+            assert!(v.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{}", v.name);
+        }
+        assert!(seen.contains("v1_13_k0") && seen.contains("v1_11_r1") && seen.contains("v1_11_1"));
+    }
+}
+
+fn expand(
+    item: &Item,
+    name: &str,
+    label: &str,
+    out: &mut Vec<Variable>,
+    source: impl Fn(Part) -> Source,
+) {
+    let options = |item: &Item| -> Vec<(i64, String)> {
+        item.options().iter().map(|o| (o.code, o.label.clone())).collect()
+    };
+    let var = |name: String, label: String, part, storage, measure, value_labels| {
+        let aggregate = match (part, &item.kind) {
+            (Part::Option(_) | Part::Upper, _) => Aggregate::Max,
+            (Part::Lower, _) => Aggregate::Min,
+            (_, ItemKind::Percent) => Aggregate::Mean,
+            (_, _) if measure == Measure::Scale => Aggregate::Sum,
+            _ => Aggregate::First,
+        };
+        Variable {
+            name,
+            label,
+            source: source(part),
+            storage,
+            measure,
+            value_labels,
+            aggregate,
+        }
+    };
+    match &item.kind {
+        ItemKind::SingleChoice { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Int,
+            Measure::Nominal,
+            options(item),
+        )),
+        ItemKind::Integer { .. } | ItemKind::Percent => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Int,
+            Measure::Scale,
+            Vec::new(),
+        )),
+        ItemKind::Decimal { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Float,
+            Measure::Scale,
+            Vec::new(),
+        )),
+        ItemKind::MultipleChoice { options: opts, .. } => {
+            for o in opts {
+                out.push(var(
+                    format!("{name}_k{}", o.code),
+                    format!("{label}: {}", o.label),
+                    Part::Option(o.code),
+                    Storage::Int,
+                    Measure::Nominal,
+                    vec![(0, "Ikke valgt".into()), (1, "Valgt".into())],
+                ));
+            }
+        }
+        ItemKind::CountGrid { rows, .. } => {
+            for r in rows {
+                out.push(var(
+                    format!("{name}_r{}", r.code),
+                    format!("{label}: {}", r.label),
+                    Part::Row(r.code),
+                    Storage::Int,
+                    Measure::Scale,
+                    Vec::new(),
+                ));
+            }
+        }
+        ItemKind::AgeRange { .. } => {
+            for (suffix, word, part) in [("nedre", "nedre", Part::Lower), ("ovre", "øvre", Part::Upper)] {
+                out.push(var(
+                    format!("{name}_{suffix}"),
+                    format!("{label} ({word} grense)"),
+                    part,
+                    Storage::Int,
+                    Measure::Scale,
+                    Vec::new(),
+                ));
+            }
+        }
+        ItemKind::Text { .. }
+        | ItemKind::LongText { .. }
+        | ItemKind::Specify { .. }
+        | ItemKind::Registry { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Text,
+            Measure::Nominal,
+            Vec::new(),
+        )),
+    }
+}
+
+/// Builds datasets row by row.
+pub struct DatasetBuilder<'a> {
+    def: &'a SurveyDefinition,
+    registry: &'a Registry,
+    variables: Vec<Variable>,
+    columns: Vec<Column>,
+    municipality_item: Option<&'a str>,
+}
+
+impl<'a> DatasetBuilder<'a> {
+    /// A builder for a definition and the registry of its round's year.
+    pub fn new(def: &'a SurveyDefinition, registry: &'a Registry, capacity: usize) -> Self {
+        let variables = variables(def);
+        let columns = variables
+            .iter()
+            .map(|v| Column::new(v.storage, capacity))
+            .collect();
+        let municipality_item = def
+            .items
+            .iter()
+            .find(|i| {
+                matches!(
+                    i.kind,
+                    ItemKind::Registry {
+                        registry: survey_definitions::RegistryKind::Municipality,
+                        ..
+                    }
+                )
+            })
+            .map(|i| i.id.as_str());
+        DatasetBuilder {
+            def,
+            registry,
+            variables,
+            columns,
+            municipality_item,
+        }
+    }
+
+    /// Adds one respondent.
+    pub fn push(&mut self, row: &RespondentInput) {
+        for (variable, column) in self.variables.iter().zip(self.columns.iter_mut()) {
+            let cell = match &variable.source {
+                Source::Key => Cell::Text(row.key.clone()),
+                Source::Item { item, part } => match self.def.item(item) {
+                    Some(item) => cell_of(item, row.answers.get(&item.id), *part, None),
+                    None => Cell::Missing,
+                },
+                Source::Concept { concept, part } => concept_cell(self.def, row, concept, *part),
+                Source::Derived { derived, part } => match self.def.derived(derived) {
+                    Some(d) => derived_cell(self.def, self.registry, row, d, *part, self.municipality_item),
+                    None => Cell::Missing,
+                },
+            };
+            column.push(cell);
+        }
+    }
+
+    /// The finished dataset.
+    pub fn finish(self) -> Dataset {
+        let index = self
+            .variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.name.clone(), i))
+            .collect();
+        Dataset {
+            survey_id: self.def.survey.id.clone(),
+            registry_year: self.registry.year,
+            county_names: self
+                .registry
+                .municipalities
+                .values()
+                .map(|p| (p.county_number.clone(), p.county_name.clone()))
+                .collect(),
+            variables: self.variables,
+            columns: self.columns,
+            index,
+        }
+    }
+}
+
+impl Dataset {
+    /// Builds a dataset from respondents.
+    pub fn build(
+        def: &SurveyDefinition,
+        registry: &Registry,
+        rows: impl IntoIterator<Item = RespondentInput>,
+    ) -> Dataset {
+        let mut b = DatasetBuilder::new(def, registry, 0);
+        for row in rows {
+            b.push(&row);
+        }
+        b.finish()
+    }
+
+    /// Number of respondents.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, Column::len)
+    }
+
+    /// True when there are no respondents.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column of a variable.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.index.get(name).map(|&i| &self.columns[i])
+    }
+
+    /// The variable named `name`.
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.index.get(name).map(|&i| &self.variables[i])
+    }
+
+    /// The variables whose source is an item, concept or derived variable
+    /// with this id/key/name, in order (several for multiple choice and grids).
+    pub fn variables_of(&self, source_id: &str) -> Vec<usize> {
+        self.variables
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| match &v.source {
+                Source::Key => false,
+                Source::Item { item, .. } => item == source_id,
+                Source::Concept { concept, .. } => concept == source_id,
+                Source::Derived { derived, .. } => derived == source_id,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// The number (code, count) of an answer part; `concept_item` maps codes
+/// onto a concept's codes.
+fn cell_of(item: &Item, answer: Option<&Answer>, part: Part, concept_item: Option<&Item>) -> Cell {
+    let Some(answer) = answer else {
+        return Cell::Missing;
+    };
+    let map = |code: f64| match concept_item {
+        Some(i) => i.concept_code(code as i64) as f64,
+        None => code,
+    };
+    let num = |a: &Answer| match a {
+        Answer::Number(n) => Some(*n),
+        Answer::Text(t) => survey_definitions::parse_decimal(t),
+        _ => None,
+    };
+    match (part, answer) {
+        (_, Answer::Null) => Cell::Missing,
+        (Part::Whole, Answer::Text(t)) if !matches!(item.kind, ItemKind::SingleChoice { .. } | ItemKind::Integer { .. } | ItemKind::Decimal { .. } | ItemKind::Percent) => {
+            if t.is_empty() {
+                Cell::Missing
+            } else {
+                Cell::Text(t.clone())
+            }
+        }
+        (Part::Whole, a) => num(a).map_or(Cell::Missing, |n| {
+            if item.kind.is_choice() {
+                Cell::Num(map(n))
+            } else {
+                Cell::Num(n)
+            }
+        }),
+        (Part::Option(code), Answer::List(codes)) => {
+            let chosen = codes.iter().filter_map(num).any(|c| map(c) as i64 == code);
+            Cell::Num(if chosen { 1.0 } else { 0.0 })
+        }
+        (Part::Row(code), Answer::Map(rows)) => rows
+            .get(&code.to_string())
+            .and_then(num)
+            .map_or(Cell::Missing, Cell::Num),
+        (Part::Lower, Answer::Map(m)) => m.get("lower").and_then(num).map_or(Cell::Missing, Cell::Num),
+        (Part::Upper, Answer::Map(m)) => m.get("upper").and_then(num).map_or(Cell::Missing, Cell::Num),
+        _ => Cell::Missing,
+    }
+}
+
+/// The concept's value from the first of its items (in questionnaire order) that was answered.
+fn concept_cell(def: &SurveyDefinition, row: &RespondentInput, concept: &str, part: Part) -> Cell {
+    for item in def.items.iter().filter(|i| i.concept.as_deref() == Some(concept)) {
+        if let Some(a) = row.answers.get(&item.id).filter(|a| **a != Answer::Null) {
+            return cell_of(item, Some(a), part, Some(item));
+        }
+    }
+    Cell::Missing
+}
+
+fn derived_cell(
+    def: &SurveyDefinition,
+    registry: &Registry,
+    row: &RespondentInput,
+    d: &Derived,
+    part: Part,
+    municipality_item: Option<&str>,
+) -> Cell {
+    match d.from {
+        DerivedFrom::Recode => {
+            let Some(item) = d.item.as_deref().and_then(|id| def.item(id)) else {
+                return Cell::Missing;
+            };
+            let source = match &item.concept {
+                Some(c) => concept_cell(def, row, c, Part::Whole),
+                None => cell_of(item, row.answers.get(&item.id), Part::Whole, None),
+            };
+            let Cell::Num(code) = source else {
+                return Cell::Missing;
+            };
+            d.values
+                .iter()
+                .find(|v| v.from.contains(&(code as i64)))
+                .map_or(Cell::Missing, |v| Cell::Num(v.code as f64))
+        }
+        DerivedFrom::Registry => {
+            let id = d.item.as_deref().or(municipality_item).unwrap_or_default();
+            let Some(Answer::Text(number)) = row.answers.get(id) else {
+                return Cell::Missing;
+            };
+            let Some(place) = registry.municipalities.get(number) else {
+                return Cell::Missing;
+            };
+            match d.field {
+                Some(RegistryField::SizeClass) => {
+                    Cell::Num(f64::from(SizeClass::of(place.population).code()))
+                }
+                Some(RegistryField::Population) => Cell::Num(f64::from(place.population)),
+                Some(RegistryField::County) => Cell::Text(place.county_number.clone()),
+                None => Cell::Missing,
+            }
+        }
+        DerivedFrom::GridGroups => {
+            let Part::Row(group) = part else {
+                return Cell::Missing;
+            };
+            let Some(value) = d.values.iter().find(|v| v.code == group) else {
+                return Cell::Missing;
+            };
+            // A grid that was answered counts its empty rows as 0.
+            let concept = d.concept.as_deref().unwrap_or_default();
+            let answered = def.items.iter().any(|i| {
+                i.concept.as_deref() == Some(concept)
+                    && matches!(row.answers.get(&i.id), Some(Answer::Map(m)) if !m.is_empty())
+            });
+            if !answered {
+                return Cell::Missing;
+            }
+            let total: f64 = value
+                .from
+                .iter()
+                .map(|r| match concept_cell(def, row, concept, Part::Row(*r)) {
+                    Cell::Num(n) => n,
+                    _ => 0.0,
+                })
+                .sum();
+            Cell::Num(total)
+        }
+    }
+}

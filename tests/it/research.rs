@@ -1,0 +1,245 @@
+//! Analysis end to end through the `omfang` binary on SQLite and PostgreSQL:
+//! a 2025-like dataset of our own is imported from CSV, cleaned, and
+//! cross-tabulated; the gate by size class at the municipality unit has the
+//! shape of the report's Figure 4.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use analysis::SizeClass;
+use analysis::clean::{Roles, clean};
+use analysis::dataset::{Dataset, Place, Registry, RespondentInput};
+use analysis::export::{CsvFlavour, data_csv};
+use analysis::synthetic::Generator;
+use serde_json::Value;
+use survey_definitions::{KORUS_2025, SurveyDefinition};
+
+use crate::durability::omfang_binary;
+use crate::helpers::{Db, fresh_database, on_both_databases};
+
+/// The shipped 2024 registry in the analysis crate's shape.
+pub(crate) fn registry() -> Registry {
+    let r = omfang::registry::shipped().unwrap();
+    Registry {
+        year: r.population_year,
+        municipalities: r
+            .municipalities
+            .iter()
+            .map(|m| {
+                let county = r.counties.iter().find(|c| c.number == m.county).unwrap();
+                (
+                    m.number.clone(),
+                    Place {
+                        name: m.name.clone(),
+                        county_number: m.county.clone(),
+                        county_name: county.name.clone(),
+                        population: m.population,
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Municipalities per size class and how many of them answer each gate
+/// code (own service, part of another, none), in the proportions of the
+/// report's Figure 4: large 60 % / 18 % / 22 %, medium 39 % / 32 % / 29 %,
+/// small 7 % / 43 % / 50 %.
+pub(crate) const PLAN: [(SizeClass, [usize; 3]); 3] = [
+    (SizeClass::Large, [39, 12, 14]),
+    (SizeClass::Medium, [24, 20, 18]),
+    (SizeClass::Small, [7, 43, 50]),
+];
+
+/// A 2025-like round: 227 municipalities by [`PLAN`]; Oslo and Trondheim
+/// also report a service that is part of another (two types, as in the
+/// report's Figure 3); 14 large municipalities report a second own service;
+/// one respondent is an exact copy of another (a probable duplicate); one
+/// never answered the gate (not analysable). 245 rows.
+pub(crate) fn korus_like(def: &SurveyDefinition, registry: &Registry) -> Vec<RespondentInput> {
+    let mut generator = Generator::new(def, registry, 2025);
+    let mut numbers: Vec<(&String, &Place)> = registry.municipalities.iter().collect();
+    numbers.sort_by_key(|(n, _)| n.as_str());
+    let mut rows = Vec::new();
+    let mut key = 0;
+    let mut next_key = || {
+        key += 1;
+        format!("fil-{key}")
+    };
+    let mut own_large = Vec::new();
+    for (class, counts) in PLAN {
+        // Oslo (0301) and Trondheim (5001) first among the large, with own services.
+        let mut members: Vec<&String> = numbers
+            .iter()
+            .filter(|(_, p)| SizeClass::of(p.population) == class)
+            .map(|(n, _)| *n)
+            .collect();
+        members.sort_by_key(|n| (!matches!(n.as_str(), "0301" | "5001"), n.as_str()));
+        let mut it = members.into_iter();
+        for (gate, &count) in counts.iter().enumerate() {
+            for m in it.by_ref().take(count) {
+                rows.push(generator.respondent(next_key(), m, gate as i64 + 1));
+                if class == SizeClass::Large && gate == 0 {
+                    own_large.push(m.clone());
+                }
+            }
+        }
+    }
+    for m in ["0301", "5001"] {
+        rows.push(generator.respondent(next_key(), m, 2));
+    }
+    for m in own_large.iter().skip(2).take(14) {
+        rows.push(generator.respondent(next_key(), m, 1));
+    }
+    let mut copy = rows[5].clone();
+    copy.key = next_key();
+    rows.push(copy);
+    let mut no_gate = generator.respondent(next_key(), "1101", 1);
+    no_gate.answers.clear();
+    no_gate
+        .answers
+        .insert("kommune".into(), survey_definitions::Answer::Text("1101".into()));
+    rows.push(no_gate);
+    rows
+}
+
+/// Writes respondents as the CSV `omfang import responses` reads (omfang's
+/// own data export, so the round trip is tested too).
+pub(crate) fn write_csv(def: &SurveyDefinition, registry: &Registry, rows: &[RespondentInput], path: &Path) {
+    let ds = Dataset::build(def, registry, rows.iter().cloned());
+    let roles = Roles::of(def).unwrap();
+    let cleaning = clean(&ds, &roles, &[]);
+    let file = std::fs::File::create(path).unwrap();
+    data_csv(&ds, &cleaning, CsvFlavour::Standard, file).unwrap();
+}
+
+pub(crate) fn omfang(url: &str, args: &[&str]) -> Output {
+    Command::new(omfang_binary())
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn crosstab(url: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["analyse", "crosstab", "--round", "korus-2025", "--format", "json"];
+    args.extend_from_slice(extra);
+    json(&omfang(url, &args))
+}
+
+on_both_databases! {
+    async fn imported_round_has_the_shape_of_figure_4(db: Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, _guard) = fresh_database(db, dir.path()).await;
+        let def = SurveyDefinition::parse(KORUS_2025).unwrap();
+        let registry = registry();
+        let rows = korus_like(&def, &registry);
+        assert_eq!(rows.len(), 245);
+        let good = dir.path().join("korus-like.csv");
+        write_csv(&def, &registry, &rows, &good);
+
+        // A file with bad rows is refused whole, each bad line named.
+        let text = std::fs::read_to_string(&good).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[3] = lines[3].replacen(&format!(",{},", rows[2].answers["kommune"].as_text()), ",9999,", 1);
+        let header: Vec<&str> = lines[0].split(',').collect();
+        let gate = header.iter().position(|h| *h == "tjenestetype").unwrap();
+        let mut cells: Vec<String> = lines[5].split(',').map(str::to_owned).collect();
+        cells[gate] = "7".into();
+        lines[5] = cells.join(",");
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, lines.join("\n")).unwrap();
+        let out = omfang(&url, &["import", "responses", bad.to_str().unwrap(), "--round", "korus-2025"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(err.contains("line 4:") && err.contains("9999"), "{err}");
+        assert!(err.contains("line 6:") && err.contains("tjenestetype"), "{err}");
+        let list = json(&omfang(&url, &["clean", "list", "--round", "korus-2025", "--format", "json"]));
+        assert_eq!(list["respondents"], 0, "nothing half-imported");
+
+        let out = omfang(&url, &["import", "responses", good.to_str().unwrap(), "--round", "korus-2025"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+        // Figure 4: the gate by size class, each municipality counted once.
+        let t = crosstab(&url, &["--item", "gate", "--by", "size-class", "--unit", "municipality"]);
+        let n: Vec<u64> = t["groups"].as_array().unwrap().iter().map(|g| g["n"].as_u64().unwrap()).collect();
+        assert_eq!(n, vec![100, 62, 65], "small, medium, large: {t}");
+        let codes: Vec<i64> = t["categories"].as_array().unwrap().iter().map(|c| c["code"].as_i64().unwrap()).collect();
+        assert_eq!(codes, vec![1, 2, 3]);
+        let counts: Vec<Vec<u64>> = serde_json::from_value(t["counts"].clone()).unwrap();
+        assert_eq!(counts, vec![vec![7, 24, 39], vec![43, 20, 12], vec![50, 18, 14]]);
+        let pct = |cat: usize, group: usize| t["percents"][cat][group].as_f64().unwrap().round();
+        assert_eq!((pct(0, 2), pct(0, 0)), (60.0, 7.0), "own service: large 60 %, small 7 %");
+        assert_eq!((pct(2, 2), pct(2, 1), pct(2, 0)), (22.0, 29.0, 50.0), "none: 22 %, 29 %, 50 %");
+        let chi2 = &t["tests"][0];
+        assert_eq!(chi2["name"], "chi2");
+        assert_eq!(chi2["df"], 4.0);
+        assert_eq!(chi2["p_text"], "p < 0,001");
+        assert_eq!(t["unit"], "municipality (once)");
+
+        // Figure 3's rule: Oslo and Trondheim under both service types.
+        let every = crosstab(&url, &["--item", "gate", "--by", "size-class", "--unit", "municipality", "--rule", "every"]);
+        let total: u64 = every["groups"].as_array().unwrap().iter().map(|g| g["n"].as_u64().unwrap()).sum();
+        assert_eq!(total, 229, "227 municipalities, two of them counted twice");
+
+        // Respondent unit: 244 analysable respondents (one lacks the gate).
+        let resp = crosstab(&url, &["--item", "gate", "--by", "size-class"]);
+        let total: u64 = resp["groups"].as_array().unwrap().iter().map(|g| g["n"].as_u64().unwrap()).sum();
+        assert_eq!(total, 244);
+
+        // A multiple-choice item by service type: one test per option.
+        let arenas = crosstab(&url, &["--item", "arenaer", "--by", "service-type"]);
+        assert_eq!(arenas["kind"], "multiple");
+        assert_eq!(arenas["groups"].as_array().unwrap().len(), 2);
+        let options = arenas["categories"].as_array().unwrap().len();
+        assert_eq!(options, 16);
+        assert!(arenas["tests"].as_array().unwrap().iter().filter(|t| t["name"] == "chi2").count() == options);
+        // A numeric concept: Mann-Whitney for two groups.
+        let staff = crosstab(&url, &["--item", "ansatte", "--by", "service-type"]);
+        assert_eq!(staff["kind"], "numeric");
+        assert_eq!(staff["tests"][0]["name"], "mannwhitney");
+        // The education level recode pools the count grid.
+        let level = crosstab(&url, &["--item", "d_utd_niva", "--by", "size-class", "--suppress-below", "5"]);
+        assert_eq!(level["kind"], "grid");
+        assert_eq!(level["categories"].as_array().unwrap().len(), 5);
+
+        // Cleaning: the copy is flagged; dropping it is reversible.
+        let list = json(&omfang(&url, &["clean", "list", "--round", "korus-2025", "--format", "json"]));
+        assert_eq!(list["respondents"], 245);
+        assert_eq!(list["included"], 244);
+        let flagged = list["flagged"].as_array().unwrap();
+        let duplicate = flagged.iter().find(|f| !f["duplicate"].is_null()).expect("the copy is flagged");
+        let key = duplicate["respondent"].as_str().unwrap().to_owned();
+        assert!(duplicate["duplicate"].as_str().unwrap().contains("100 % like svar"), "{duplicate}");
+        for (flag, expect) in [("--drop", 243), ("--keep", 244)] {
+            let out = omfang(&url, &["clean", "decide", "--round", "korus-2025", "--respondent", &key, flag, "--by", "forsker@korus.no", "--reason", "Samme tjeneste svart to ganger"]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let list = json(&omfang(&url, &["clean", "list", "--round", "korus-2025", "--format", "json"]));
+            assert_eq!(list["included"], expect, "after {flag}");
+        }
+    }
+}
+
+trait AsText {
+    fn as_text(&self) -> String;
+}
+
+impl AsText for survey_definitions::Answer {
+    fn as_text(&self) -> String {
+        match self {
+            survey_definitions::Answer::Text(t) => t.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+}
