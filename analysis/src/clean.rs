@@ -63,7 +63,9 @@ impl Roles {
         let registry = |kind: RegistryKind| {
             def.items
                 .iter()
-                .find(|i| matches!(&i.kind, ItemKind::Registry { registry, .. } if *registry == kind))
+                .find(
+                    |i| matches!(&i.kind, ItemKind::Registry { registry, .. } if *registry == kind),
+                )
                 .map(|i| i.variable.clone())
         };
         let service = def
@@ -152,7 +154,11 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
     let text = |name: &str, r: usize| ds.column(name).map(|c| c.text(r)).unwrap_or_default();
     let mut groups: BTreeMap<(String, String, String), Vec<usize>> = BTreeMap::new();
     for r in (0..n).filter(|&r| analysable[r]) {
-        let district = roles.district.as_deref().map(|d| text(d, r)).unwrap_or_default();
+        let district = roles
+            .district
+            .as_deref()
+            .map(|d| text(d, r))
+            .unwrap_or_default();
         groups
             .entry((text(&roles.municipality, r), district, text(&roles.gate, r)))
             .or_default()
@@ -185,7 +191,11 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
                             equal += 1;
                         }
                     }
-                    let share = if both == 0 { 1.0 } else { equal as f64 / both as f64 };
+                    let share = if both == 0 {
+                        1.0
+                    } else {
+                        equal as f64 / both as f64
+                    };
                     if share >= SIMILARITY {
                         out[later] = Some(DuplicateFlag {
                             respondent: key(later),
@@ -291,7 +301,10 @@ pub fn units(ds: &Dataset, roles: &Roles, cleaning: &Cleaning, unit: Unit) -> Ve
             let code = |r: usize| gate.and_then(|c| c.number(r)).unwrap_or(f64::INFINITY) as i64;
             let mut by_municipality: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for r in included {
-                by_municipality.entry(text(&roles.municipality, r)).or_default().push(r);
+                by_municipality
+                    .entry(text(&roles.municipality, r))
+                    .or_default()
+                    .push(r);
             }
             let mut out = Vec::new();
             for (m, rows) in by_municipality {

@@ -123,10 +123,14 @@ fn resolve<'a>(ds: &'a Dataset, name: &str) -> Result<Vec<(usize, &'a Variable)>
             .iter()
             .enumerate()
             .filter(|(_, v)| match &v.source {
-                Source::Concept { part, .. } | Source::Item { part, .. } | Source::Derived { part, .. } => {
+                Source::Concept { part, .. }
+                | Source::Item { part, .. }
+                | Source::Derived { part, .. } => {
                     v.name == name
                         || (*part != Part::Whole
-                            && v.name.strip_prefix(name).is_some_and(|rest| rest.starts_with('_')))
+                            && v.name
+                                .strip_prefix(name)
+                                .is_some_and(|rest| rest.starts_with('_')))
                 }
                 Source::Key => false,
             })
@@ -150,10 +154,9 @@ fn by_variable(ds: &Dataset, roles: &Roles, by: &str) -> Result<usize, AnalysisE
         "size-class" => roles.size_class.clone().ok_or_else(|| {
             AnalysisError::Input("the definition declares no size-class variable".into())
         })?,
-        "county" => roles
-            .county
-            .clone()
-            .ok_or_else(|| AnalysisError::Input("the definition declares no county variable".into()))?,
+        "county" => roles.county.clone().ok_or_else(|| {
+            AnalysisError::Input("the definition declares no county variable".into())
+        })?,
         "branch" => roles.gate.clone(),
         other => other.to_owned(),
     };
@@ -210,7 +213,11 @@ pub fn crosstab(
             _ => unit_value(by_var, by_col, u).map(|x| format::decimal(x, 0).replace(',', ".")),
         })
         .collect();
-    let mut keys: Vec<String> = by_var.value_labels.iter().map(|(c, _)| c.to_string()).collect();
+    let mut keys: Vec<String> = by_var
+        .value_labels
+        .iter()
+        .map(|(c, _)| c.to_string())
+        .collect();
     let mut observed: Vec<String> = group_of.iter().flatten().cloned().collect();
     observed.sort_by(|a, b| crate::csv_input::natural(a, b));
     observed.dedup();
@@ -228,7 +235,11 @@ pub fn crosstab(
             .or_else(|| ds.county_names.get(key).cloned())
             .unwrap_or_else(|| key.to_owned())
     };
-    let group_index: BTreeMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let group_index: BTreeMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
     let g = keys.len();
 
     let first = vars[0].1;
@@ -239,8 +250,29 @@ pub fn crosstab(
                 request.item
             )));
         }
-        (Source::Item { part: Part::Option(_), .. } | Source::Concept { part: Part::Option(_), .. }, _) => "multiple",
-        (Source::Item { part: Part::Row(_), .. } | Source::Concept { part: Part::Row(_), .. } | Source::Derived { part: Part::Row(_), .. }, _) => "grid",
+        (
+            Source::Item {
+                part: Part::Option(_),
+                ..
+            }
+            | Source::Concept {
+                part: Part::Option(_),
+                ..
+            },
+            _,
+        ) => "multiple",
+        (
+            Source::Item {
+                part: Part::Row(_), ..
+            }
+            | Source::Concept {
+                part: Part::Row(_), ..
+            }
+            | Source::Derived {
+                part: Part::Row(_), ..
+            },
+            _,
+        ) => "grid",
         _ if vars.len() == 1 && first.measure == Measure::Scale => "numeric",
         _ if vars.len() == 1 => "single",
         _ => "numeric_parts",
@@ -260,7 +292,9 @@ pub fn crosstab(
             let mut codes: Vec<i64> = v.value_labels.iter().map(|(c, _)| *c).collect();
             let mut table: BTreeMap<i64, Vec<u64>> = BTreeMap::new();
             for (u, group) in units.iter().zip(&group_of) {
-                let (Some(group), Some(x)) = (group, unit_value(v, col, u)) else { continue };
+                let (Some(group), Some(x)) = (group, unit_value(v, col, u)) else {
+                    continue;
+                };
                 let gi = group_index[group.as_str()];
                 n[gi] += 1;
                 table.entry(x as i64).or_insert_with(|| vec![0; g])[gi] += 1;
@@ -273,7 +307,11 @@ pub fn crosstab(
             for c in codes {
                 categories.push(Category {
                     code: c,
-                    label: v.value_labels.iter().find(|(k, _)| *k == c).map_or(c.to_string(), |(_, l)| l.clone()),
+                    label: v
+                        .value_labels
+                        .iter()
+                        .find(|(k, _)| *k == c)
+                        .map_or(c.to_string(), |(_, l)| l.clone()),
                 });
                 counts.push(table.remove(&c).unwrap_or_else(|| vec![0; g]));
             }
@@ -282,7 +320,10 @@ pub fn crosstab(
         "multiple" => {
             let answered: Vec<bool> = units
                 .iter()
-                .map(|u| vars.iter().any(|(vi, v)| unit_value(v, &ds.columns[*vi], u).is_some()))
+                .map(|u| {
+                    vars.iter()
+                        .any(|(vi, v)| unit_value(v, &ds.columns[*vi], u).is_some())
+                })
                 .collect();
             for (u, (group, ok)) in units.iter().zip(group_of.iter().zip(&answered)) {
                 if let (Some(group), true) = (group, ok) {
@@ -301,19 +342,36 @@ pub fn crosstab(
                     }
                 }
                 let code = match &v.source {
-                    Source::Item { part: Part::Option(c), .. } | Source::Concept { part: Part::Option(c), .. } => *c,
+                    Source::Item {
+                        part: Part::Option(c),
+                        ..
+                    }
+                    | Source::Concept {
+                        part: Part::Option(c),
+                        ..
+                    } => *c,
                     _ => 0,
                 };
                 categories.push(Category {
                     code,
-                    label: v.label.rsplit_once(": ").map_or(v.label.clone(), |(_, l)| l.to_owned()),
+                    label: v
+                        .label
+                        .rsplit_once(": ")
+                        .map_or(v.label.clone(), |(_, l)| l.to_owned()),
                 });
                 // chosen / not chosen × group
                 let not: Vec<u64> = (0..g).map(|i| n[i] - row[i]).collect();
                 let mut option_warnings = Vec::new();
-                tests.extend(table_tests(&[row.clone(), not], Some(code), &mut option_warnings));
+                tests.extend(table_tests(
+                    &[row.clone(), not],
+                    Some(code),
+                    &mut option_warnings,
+                ));
                 for w in option_warnings {
-                    warnings.push(format!("{}: {w}", categories.last().map_or("", |c| c.label.as_str())));
+                    warnings.push(format!(
+                        "{}: {w}",
+                        categories.last().map_or("", |c| c.label.as_str())
+                    ));
                 }
                 counts.push(row);
             }
@@ -322,7 +380,10 @@ pub fn crosstab(
             let mut totals = vec![0u64; g];
             let answered: Vec<bool> = units
                 .iter()
-                .map(|u| vars.iter().any(|(vi, v)| unit_value(v, &ds.columns[*vi], u).is_some()))
+                .map(|u| {
+                    vars.iter()
+                        .any(|(vi, v)| unit_value(v, &ds.columns[*vi], u).is_some())
+                })
                 .collect();
             for (group, ok) in group_of.iter().zip(&answered) {
                 if let (Some(group), true) = (group, ok) {
@@ -340,21 +401,44 @@ pub fn crosstab(
                     }
                 }
                 let code = match &v.source {
-                    Source::Item { part: Part::Row(c), .. }
-                    | Source::Concept { part: Part::Row(c), .. }
-                    | Source::Derived { part: Part::Row(c), .. } => *c,
+                    Source::Item {
+                        part: Part::Row(c), ..
+                    }
+                    | Source::Concept {
+                        part: Part::Row(c), ..
+                    }
+                    | Source::Derived {
+                        part: Part::Row(c), ..
+                    } => *c,
                     _ => 0,
                 };
                 categories.push(Category {
                     code,
-                    label: v.label.rsplit_once(": ").map_or(v.label.clone(), |(_, l)| l.to_owned()),
+                    label: v
+                        .label
+                        .rsplit_once(": ")
+                        .map_or(v.label.clone(), |(_, l)| l.to_owned()),
                 });
                 counts.push(row);
             }
             tests.extend(table_tests(&counts, None, &mut warnings));
             // Percent of the group's pooled count, not of units.
             let percents = percent_table(&counts, &totals);
-            return finish(request, ds, label, kind, by_var, keys.iter().map(|k| (k.clone(), label_of(k))).collect(), n, categories, counts, percents, summaries, tests, warnings);
+            return finish(
+                request,
+                ds,
+                label,
+                kind,
+                by_var,
+                keys.iter().map(|k| (k.clone(), label_of(k))).collect(),
+                n,
+                categories,
+                counts,
+                percents,
+                summaries,
+                tests,
+                warnings,
+            );
         }
         _ => {
             // numeric (one variable) or several numeric parts (age range): each part summarised.
@@ -371,9 +455,16 @@ pub fn crosstab(
                 summaries.push(stats::summarise(&keys[i], values));
             }
             if vars.len() > 1 {
-                warnings.push(format!("{} har flere deler; bare {} er oppsummert", request.item, v.name));
+                warnings.push(format!(
+                    "{} har flere deler; bare {} er oppsummert",
+                    request.item, v.name
+                ));
             }
-            let non_empty: Vec<&[f64]> = per_group.iter().filter(|v| !v.is_empty()).map(Vec::as_slice).collect();
+            let non_empty: Vec<&[f64]> = per_group
+                .iter()
+                .filter(|v| !v.is_empty())
+                .map(Vec::as_slice)
+                .collect();
             let result = match non_empty.len() {
                 0 | 1 => None,
                 2 => stats::mann_whitney(non_empty[0], non_empty[1]).ok(),
@@ -386,12 +477,29 @@ pub fn crosstab(
         }
     }
     let percents = percent_table(&counts, &n);
-    finish(request, ds, label, kind, by_var, keys.iter().map(|k| (k.clone(), label_of(k))).collect(), n, categories, counts, percents, summaries, tests, warnings)
+    finish(
+        request,
+        ds,
+        label,
+        kind,
+        by_var,
+        keys.iter().map(|k| (k.clone(), label_of(k))).collect(),
+        n,
+        categories,
+        counts,
+        percents,
+        summaries,
+        tests,
+        warnings,
+    )
 }
 
 fn item_label(first: &Variable, parts: usize) -> String {
     if parts > 1 {
-        first.label.rsplit_once(": ").map_or(first.label.clone(), |(l, _)| l.to_owned())
+        first
+            .label
+            .rsplit_once(": ")
+            .map_or(first.label.clone(), |(l, _)| l.to_owned())
     } else {
         first.label.clone()
     }
@@ -409,7 +517,11 @@ fn percent_table(counts: &[Vec<u64>], n: &[u64]) -> Vec<Vec<Option<f64>>> {
         .collect()
 }
 
-fn table_tests(table: &[Vec<u64>], category: Option<i64>, warnings: &mut Vec<String>) -> Vec<CrosstabTest> {
+fn table_tests(
+    table: &[Vec<u64>],
+    category: Option<i64>,
+    warnings: &mut Vec<String>,
+) -> Vec<CrosstabTest> {
     let mut out = Vec::new();
     if let Ok(r) = stats::chi_square(table) {
         warnings.extend(r.warnings.iter().cloned());
@@ -456,7 +568,10 @@ fn finish(
     tests: Vec<CrosstabTest>,
     mut warnings: Vec<String>,
 ) -> Result<Crosstab, AnalysisError> {
-    let mut shown_counts: Vec<Vec<Option<u64>>> = counts.iter().map(|r| r.iter().map(|&c| Some(c)).collect()).collect();
+    let mut shown_counts: Vec<Vec<Option<u64>>> = counts
+        .iter()
+        .map(|r| r.iter().map(|&c| Some(c)).collect())
+        .collect();
     let mut shown_percents = percents;
     if let Some(k) = request.suppress_below {
         let mut suppressed = 0;
@@ -477,7 +592,11 @@ fn finish(
     Ok(Crosstab {
         item: request.item.clone(),
         label,
-        kind: if kind == "numeric_parts" { "numeric" } else { kind },
+        kind: if kind == "numeric_parts" {
+            "numeric"
+        } else {
+            kind
+        },
         by: request.by.clone(),
         by_label: by_var.label.clone(),
         unit: request.unit.name(),
@@ -499,9 +618,16 @@ fn finish(
 impl Crosstab {
     /// The table as text for the terminal, percentages as the report writes them.
     pub fn to_table(&self) -> String {
-        let mut out = format!("{} × {}\n{}\n\n", self.label, self.by_label, self.unit_description);
+        let mut out = format!(
+            "{} × {}\n{}\n\n",
+            self.label, self.by_label, self.unit_description
+        );
         let mut header = vec![String::new()];
-        header.extend(self.groups.iter().map(|g| format!("{} (n = {})", g.label, g.n)));
+        header.extend(
+            self.groups
+                .iter()
+                .map(|g| format!("{} (n = {})", g.label, g.n)),
+        );
         let mut rows = vec![header];
         if self.kind == "numeric" {
             for (label, f) in [("n", 0), ("Gjennomsnitt", 1), ("Median", 2)] {
@@ -516,10 +642,14 @@ impl Crosstab {
         } else {
             for (i, c) in self.categories.iter().enumerate() {
                 let mut row = vec![c.label.clone()];
-                row.extend((0..self.groups.len()).map(|g| match (self.counts[i][g], self.percents[i][g]) {
-                    (Some(count), Some(p)) => format!("{} ({count})", format::percent(p / 100.0)),
-                    (Some(count), None) => count.to_string(),
-                    _ => "–".to_owned(),
+                row.extend((0..self.groups.len()).map(|g| {
+                    match (self.counts[i][g], self.percents[i][g]) {
+                        (Some(count), Some(p)) => {
+                            format!("{} ({count})", format::percent(p / 100.0))
+                        }
+                        (Some(count), None) => count.to_string(),
+                        _ => "–".to_owned(),
+                    }
                 }));
                 rows.push(row);
             }
@@ -534,7 +664,11 @@ impl Crosstab {
                 .enumerate()
                 .map(|(i, (cell, w))| {
                     let pad = w - cell.chars().count();
-                    if i == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
+                    if i == 0 {
+                        format!("{cell}{}", " ".repeat(pad))
+                    } else {
+                        format!("{}{cell}", " ".repeat(pad))
+                    }
                 })
                 .collect();
             out.push_str(cells.join("  ").trim_end());
@@ -578,7 +712,13 @@ impl Crosstab {
             .delimiter(delimiter)
             .flexible(true)
             .from_writer(Vec::new());
-        let decimal = |x: f64| if delimiter == b';' { format::decimal(x, 1) } else { format!("{x:.1}") };
+        let decimal = |x: f64| {
+            if delimiter == b';' {
+                format::decimal(x, 1)
+            } else {
+                format!("{x:.1}")
+            }
+        };
         let mut header = vec!["kode".to_owned(), "kategori".to_owned()];
         for g in &self.groups {
             header.push(format!("{} antall", g.label));
@@ -587,8 +727,13 @@ impl Crosstab {
         w.write_record(&header)?;
         if self.kind == "numeric" {
             for s in &self.summaries {
-                w.write_record([s.key.clone(), format!("n={}", s.n), decimal(s.mean), decimal(s.median)])
-                    .ok();
+                w.write_record([
+                    s.key.clone(),
+                    format!("n={}", s.n),
+                    decimal(s.mean),
+                    decimal(s.median),
+                ])
+                .ok();
             }
         }
         for (i, c) in self.categories.iter().enumerate() {

@@ -284,23 +284,30 @@ pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
         aggregate: Aggregate::First,
     }];
     for item in &def.items {
-        expand(item, &item.variable, &item.text, &mut out, |part| Source::Item {
-            item: item.id.clone(),
-            part,
+        expand(item, &item.variable, &item.text, &mut out, |part| {
+            Source::Item {
+                item: item.id.clone(),
+                part,
+            }
         });
     }
     for (key, concept) in &def.concepts {
         if let Some(reference) = def.item(&concept.reference) {
-            expand(reference, &concept.variable, &concept.label, &mut out, |part| {
-                Source::Concept {
+            expand(
+                reference,
+                &concept.variable,
+                &concept.label,
+                &mut out,
+                |part| Source::Concept {
                     concept: key.clone(),
                     part,
-                }
-            });
+                },
+            );
         }
     }
     for d in &def.derived {
-        let labels: Vec<(i64, String)> = d.values.iter().map(|v| (v.code, v.label.clone())).collect();
+        let labels: Vec<(i64, String)> =
+            d.values.iter().map(|v| (v.code, v.label.clone())).collect();
         let source = |part| Source::Derived {
             derived: d.variable.clone(),
             part,
@@ -356,24 +363,6 @@ pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn korus_export_names_are_unique_and_spss_safe() {
-        let def = SurveyDefinition::parse(survey_definitions::KORUS_2025).unwrap();
-        let vars = variables(&def);
-        let mut seen = std::collections::BTreeSet::new();
-        for v in &vars {
-            assert!(seen.insert(v.name.to_lowercase()), "duplicate export variable {}", v.name);
-            assert!(v.name.len() <= 64 && v.name.chars().next().unwrap().is_ascii_alphabetic(), "{}", v.name);
-            assert!(v.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{}", v.name);
-        }
-        assert!(seen.contains("v1_13_k0") && seen.contains("v1_11_r1") && seen.contains("v1_11_1"));
-    }
-}
-
 fn expand(
     item: &Item,
     name: &str,
@@ -382,7 +371,10 @@ fn expand(
     source: impl Fn(Part) -> Source,
 ) {
     let options = |item: &Item| -> Vec<(i64, String)> {
-        item.options().iter().map(|o| (o.code, o.label.clone())).collect()
+        item.options()
+            .iter()
+            .map(|o| (o.code, o.label.clone()))
+            .collect()
     };
     let var = |name: String, label: String, part, storage, measure, value_labels| {
         let aggregate = match (part, &item.kind) {
@@ -452,7 +444,10 @@ fn expand(
             }
         }
         ItemKind::AgeRange { .. } => {
-            for (suffix, word, part) in [("nedre", "nedre", Part::Lower), ("ovre", "øvre", Part::Upper)] {
+            for (suffix, word, part) in [
+                ("nedre", "nedre", Part::Lower),
+                ("ovre", "øvre", Part::Upper),
+            ] {
                 out.push(var(
                     format!("{name}_{suffix}"),
                     format!("{label} ({word} grense)"),
@@ -527,7 +522,14 @@ impl<'a> DatasetBuilder<'a> {
                 },
                 Source::Concept { concept, part } => concept_cell(self.def, row, concept, *part),
                 Source::Derived { derived, part } => match self.def.derived(derived) {
-                    Some(d) => derived_cell(self.def, self.registry, row, d, *part, self.municipality_item),
+                    Some(d) => derived_cell(
+                        self.def,
+                        self.registry,
+                        row,
+                        d,
+                        *part,
+                        self.municipality_item,
+                    ),
                     None => Cell::Missing,
                 },
             };
@@ -627,7 +629,15 @@ fn cell_of(item: &Item, answer: Option<&Answer>, part: Part, concept_item: Optio
     };
     match (part, answer) {
         (_, Answer::Null) => Cell::Missing,
-        (Part::Whole, Answer::Text(t)) if !matches!(item.kind, ItemKind::SingleChoice { .. } | ItemKind::Integer { .. } | ItemKind::Decimal { .. } | ItemKind::Percent) => {
+        (Part::Whole, Answer::Text(t))
+            if !matches!(
+                item.kind,
+                ItemKind::SingleChoice { .. }
+                    | ItemKind::Integer { .. }
+                    | ItemKind::Decimal { .. }
+                    | ItemKind::Percent
+            ) =>
+        {
             if t.is_empty() {
                 Cell::Missing
             } else {
@@ -649,15 +659,25 @@ fn cell_of(item: &Item, answer: Option<&Answer>, part: Part, concept_item: Optio
             .get(&code.to_string())
             .and_then(num)
             .map_or(Cell::Missing, Cell::Num),
-        (Part::Lower, Answer::Map(m)) => m.get("lower").and_then(num).map_or(Cell::Missing, Cell::Num),
-        (Part::Upper, Answer::Map(m)) => m.get("upper").and_then(num).map_or(Cell::Missing, Cell::Num),
+        (Part::Lower, Answer::Map(m)) => m
+            .get("lower")
+            .and_then(num)
+            .map_or(Cell::Missing, Cell::Num),
+        (Part::Upper, Answer::Map(m)) => m
+            .get("upper")
+            .and_then(num)
+            .map_or(Cell::Missing, Cell::Num),
         _ => Cell::Missing,
     }
 }
 
 /// The concept's value from the first of its items (in questionnaire order) that was answered.
 fn concept_cell(def: &SurveyDefinition, row: &RespondentInput, concept: &str, part: Part) -> Cell {
-    for item in def.items.iter().filter(|i| i.concept.as_deref() == Some(concept)) {
+    for item in def
+        .items
+        .iter()
+        .filter(|i| i.concept.as_deref() == Some(concept))
+    {
         if let Some(a) = row.answers.get(&item.id).filter(|a| **a != Answer::Null) {
             return cell_of(item, Some(a), part, Some(item));
         }
@@ -733,5 +753,37 @@ fn derived_cell(
                 .sum();
             Cell::Num(total)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korus_export_names_are_unique_and_spss_safe() {
+        let def = SurveyDefinition::parse(survey_definitions::KORUS_2025).unwrap();
+        let vars = variables(&def);
+        let mut seen = std::collections::BTreeSet::new();
+        for v in &vars {
+            assert!(
+                seen.insert(v.name.to_lowercase()),
+                "duplicate export variable {}",
+                v.name
+            );
+            assert!(
+                v.name.len() <= 64 && v.name.chars().next().unwrap().is_ascii_alphabetic(),
+                "{}",
+                v.name
+            );
+            assert!(
+                v.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{}",
+                v.name
+            );
+        }
+        assert!(seen.contains("v1_13_k0") && seen.contains("v1_11_r1") && seen.contains("v1_11_1"));
     }
 }

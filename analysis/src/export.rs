@@ -38,7 +38,8 @@ pub fn data_csv(
     let delimiter = match flavour {
         CsvFlavour::Standard => b',',
         CsvFlavour::Excel => {
-            out.write_all(b"\xEF\xBB\xBF").map_err(AnalysisError::io("writing CSV"))?;
+            out.write_all(b"\xEF\xBB\xBF")
+                .map_err(AnalysisError::io("writing CSV"))?;
             b';'
         }
     };
@@ -81,7 +82,14 @@ pub fn data_csv(
 /// Writes the variable codebook: one row per variable and value label.
 pub fn codebook_csv(ds: &Dataset, out: impl Write) -> Result<(), AnalysisError> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["variable", "label", "type", "measure", "code", "value_label"])?;
+    w.write_record([
+        "variable",
+        "label",
+        "type",
+        "measure",
+        "code",
+        "value_label",
+    ])?;
     for v in &ds.variables {
         let kind = match v.storage {
             Storage::Int => "integer",
@@ -97,7 +105,14 @@ pub fn codebook_csv(ds: &Dataset, out: impl Write) -> Result<(), AnalysisError> 
             w.write_record([v.name.as_str(), &v.label, kind, measure, "", ""])?;
         }
         for (code, label) in &v.value_labels {
-            w.write_record([v.name.as_str(), &v.label, kind, measure, &code.to_string(), label])?;
+            w.write_record([
+                v.name.as_str(),
+                &v.label,
+                kind,
+                measure,
+                &code.to_string(),
+                label,
+            ])?;
         }
     }
     w.flush().map_err(AnalysisError::io("writing CSV"))
@@ -161,7 +176,11 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
         .collect();
     s.push_str(&labels.join("\n /"));
     s.push_str(".\n\n");
-    for v in ds.variables.iter().filter(|v| !v.value_labels.is_empty() && v.storage != Storage::Text) {
+    for v in ds
+        .variables
+        .iter()
+        .filter(|v| !v.value_labels.is_empty() && v.storage != Storage::Text)
+    {
         s.push_str(&format!("VALUE LABELS {}\n", v.name));
         for (code, label) in &v.value_labels {
             s.push_str(&format!("  {code} {}\n", quote(&truncate(label, 120))));

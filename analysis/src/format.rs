@@ -34,6 +34,16 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// The text with its first letter in lower case ("Kommunestørrelse (SSB)" →
+/// "kommunestørrelse (SSB)"), for "… etter kommunestørrelse".
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,9 @@ pub mod crosstab;
 pub mod csv_input;
 pub mod dataset;
 pub mod export;
+pub mod figures;
 pub mod format;
+pub mod report;
 pub mod stats;
 pub mod synthetic;
 

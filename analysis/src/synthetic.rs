@@ -74,9 +74,9 @@ impl<'a> Generator<'a> {
                     let _ = options;
                     Some(Answer::Number(gate as f64))
                 }
-                ItemKind::SingleChoice { options } => {
-                    Some(Answer::Number(options[rng.below(options.len() as u64) as usize].code as f64))
-                }
+                ItemKind::SingleChoice { options } => Some(Answer::Number(
+                    options[rng.below(options.len() as u64) as usize].code as f64,
+                )),
                 ItemKind::MultipleChoice {
                     options,
                     max_choices,
@@ -97,11 +97,15 @@ impl<'a> Generator<'a> {
                 }
                 ItemKind::Integer { min, max } => {
                     let hi = (*max).min(min + 20);
-                    Some(Answer::Number((min + rng.below((hi - min + 1) as u64) as i64) as f64))
+                    Some(Answer::Number(
+                        (min + rng.below((hi - min + 1) as u64) as i64) as f64,
+                    ))
                 }
                 ItemKind::Decimal { min, max } => {
                     let hi = max.min(min + 10.0);
-                    Some(Answer::Number(min + (rng.below(((hi - min) * 2.0) as u64 + 1) as f64) / 2.0))
+                    Some(Answer::Number(
+                        min + (rng.below(((hi - min) * 2.0) as u64 + 1) as f64) / 2.0,
+                    ))
                 }
                 ItemKind::Percent => Some(Answer::Number((rng.below(11) * 10) as f64)),
                 ItemKind::AgeRange { min, max } => {
@@ -116,14 +120,17 @@ impl<'a> Generator<'a> {
                     let mut grid = BTreeMap::new();
                     for r in rows {
                         if rng.chance(0.4) {
-                            grid.insert(r.code.to_string(), Answer::Number((1 + rng.below(3)) as f64));
+                            grid.insert(
+                                r.code.to_string(),
+                                Answer::Number((1 + rng.below(3)) as f64),
+                            );
                         }
                     }
                     Some(Answer::Map(grid))
                 }
-                ItemKind::Text { .. } | ItemKind::LongText { .. } => {
-                    rng.chance(0.3).then(|| Answer::Text(format!("Tekst {}", rng.below(1000))))
-                }
+                ItemKind::Text { .. } | ItemKind::LongText { .. } => rng
+                    .chance(0.3)
+                    .then(|| Answer::Text(format!("Tekst {}", rng.below(1000)))),
                 ItemKind::Specify { .. } => None,
             };
             if let Some(a) = answer {

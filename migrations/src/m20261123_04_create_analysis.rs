@@ -63,7 +63,11 @@ impl MigrationTrait for Migration {
                     )
                     .col(ColumnDef::new(ImportBatch::RoundId).integer().not_null())
                     .col(ColumnDef::new(ImportBatch::FileName).string().not_null())
-                    .col(ColumnDef::new(ImportBatch::Sha256).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(ImportBatch::Sha256)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ImportBatch::RowCount).integer().not_null())
                     .col(
                         ColumnDef::new(ImportBatch::ImportedAt)
@@ -89,9 +93,21 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(ImportedResponse::BatchId).integer().not_null())
-                    .col(ColumnDef::new(ImportedResponse::RoundId).integer().not_null())
-                    .col(ColumnDef::new(ImportedResponse::RowNumber).integer().not_null())
+                    .col(
+                        ColumnDef::new(ImportedResponse::BatchId)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ImportedResponse::RoundId)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ImportedResponse::RowNumber)
+                            .integer()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(ImportedResponse::MunicipalityNumber)
                             .string_len(4)
@@ -131,10 +147,22 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(CleaningDecision::RoundId).integer().not_null())
-                    .col(ColumnDef::new(CleaningDecision::Respondent).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(CleaningDecision::RoundId)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CleaningDecision::Respondent)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(CleaningDecision::Keep).boolean().not_null())
-                    .col(ColumnDef::new(CleaningDecision::DecidedBy).string().not_null())
+                    .col(
+                        ColumnDef::new(CleaningDecision::DecidedBy)
+                            .string()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(CleaningDecision::Reason).text().not_null())
                     .col(
                         ColumnDef::new(CleaningDecision::DecidedAt)

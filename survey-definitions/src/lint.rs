@@ -303,13 +303,22 @@ impl Linter<'_> {
         for d in &def.derived {
             let here = |m: String| format!("derived `{}`: {m}", d.variable);
             let valid = !d.variable.is_empty()
-                && d.variable.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && d.variable.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                && d.variable
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && d.variable
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid {
                 self.report(Level::Error, d.span, here("the variable name must be ASCII letters, digits and _, starting with a letter".into()));
             }
             if !names.insert(d.variable.to_lowercase()) {
-                self.report(Level::Error, d.span, here("the variable name is already used".into()));
+                self.report(
+                    Level::Error,
+                    d.span,
+                    here("the variable name is already used".into()),
+                );
             }
             if d.label.trim().is_empty() {
                 self.report(Level::Error, d.span, here("empty label".into()));
@@ -317,10 +326,16 @@ impl Linter<'_> {
             let mut codes = BTreeSet::new();
             for v in &d.values {
                 if !codes.insert(v.code) {
-                    self.report(Level::Error, d.span, here(format!("code {} appears twice", v.code)));
+                    self.report(
+                        Level::Error,
+                        d.span,
+                        here(format!("code {} appears twice", v.code)),
+                    );
                 }
             }
-            let misplaced = |field: &str, present: bool| present.then(|| here(format!("`{field}` does not apply to this rule")));
+            let misplaced = |field: &str, present: bool| {
+                present.then(|| here(format!("`{field}` does not apply to this rule")))
+            };
             let mut problems: Vec<String> = Vec::new();
             match d.from {
                 DerivedFrom::Recode => {
@@ -354,14 +369,23 @@ impl Linter<'_> {
                     problems.extend(misplaced("concept", d.concept.is_some()));
                     problems.extend(misplaced("values", !d.values.is_empty()));
                     if d.field.is_none() {
-                        problems.push(here("`field` is required (size_class, county or population)".into()));
+                        problems.push(here(
+                            "`field` is required (size_class, county or population)".into(),
+                        ));
                     }
                     match d.item.as_deref().map(|id| (id, def.item(id))) {
                         None => problems.push(here("`item` is required".into())),
                         Some((id, None)) => problems.push(here(format!("unknown item `{id}`"))),
                         Some((id, Some(item))) => {
-                            if !matches!(item.kind, ItemKind::Registry { registry: RegistryKind::Municipality, .. }) {
-                                problems.push(here(format!("item {id} is not a municipality item")));
+                            if !matches!(
+                                item.kind,
+                                ItemKind::Registry {
+                                    registry: RegistryKind::Municipality,
+                                    ..
+                                }
+                            ) {
+                                problems
+                                    .push(here(format!("item {id} is not a municipality item")));
                             }
                         }
                     }
@@ -369,7 +393,10 @@ impl Linter<'_> {
                 DerivedFrom::GridGroups => {
                     problems.extend(misplaced("item", d.item.is_some()));
                     problems.extend(misplaced("field", d.field.is_some()));
-                    let grid = d.concept.as_deref().map(|k| (k, def.concepts.get(k).and_then(|c| def.item(&c.reference))));
+                    let grid = d
+                        .concept
+                        .as_deref()
+                        .map(|k| (k, def.concepts.get(k).and_then(|c| def.item(&c.reference))));
                     match grid {
                         None => problems.push(here("`concept` is required".into())),
                         Some((k, None)) => problems.push(here(format!("unknown concept `{k}`"))),
@@ -382,10 +409,13 @@ impl Linter<'_> {
                                 for v in &d.values {
                                     for r in &v.from {
                                         if !rows.iter().any(|row| row.code == *r) {
-                                            problems.push(here(format!("concept `{k}` has no row {r}")));
+                                            problems.push(here(format!(
+                                                "concept `{k}` has no row {r}"
+                                            )));
                                         }
                                         if !seen.insert(*r) {
-                                            problems.push(here(format!("row {r} is in two groups")));
+                                            problems
+                                                .push(here(format!("row {r} is in two groups")));
                                         }
                                     }
                                 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use survey_definitions::{KORUS_2025, SurveyDefinition};
 
 use crate::durability::omfang_binary;
-use crate::helpers::{Db, fresh_database, on_both_databases};
+use crate::helpers::{fresh_database, on_both_databases};
 
 /// The shipped 2024 registry in the analysis crate's shape.
 pub(crate) fn registry() -> Registry {
@@ -96,16 +96,22 @@ pub(crate) fn korus_like(def: &SurveyDefinition, registry: &Registry) -> Vec<Res
     rows.push(copy);
     let mut no_gate = generator.respondent(next_key(), "1101", 1);
     no_gate.answers.clear();
-    no_gate
-        .answers
-        .insert("kommune".into(), survey_definitions::Answer::Text("1101".into()));
+    no_gate.answers.insert(
+        "kommune".into(),
+        survey_definitions::Answer::Text("1101".into()),
+    );
     rows.push(no_gate);
     rows
 }
 
 /// Writes respondents as the CSV `omfang import responses` reads (omfang's
 /// own data export, so the round trip is tested too).
-pub(crate) fn write_csv(def: &SurveyDefinition, registry: &Registry, rows: &[RespondentInput], path: &Path) {
+pub(crate) fn write_csv(
+    def: &SurveyDefinition,
+    registry: &Registry,
+    rows: &[RespondentInput],
+    path: &Path,
+) {
     let ds = Dataset::build(def, registry, rows.iter().cloned());
     let roles = Roles::of(def).unwrap();
     let cleaning = clean(&ds, &roles, &[]);
@@ -133,7 +139,14 @@ fn json(out: &Output) -> Value {
 }
 
 fn crosstab(url: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["analyse", "crosstab", "--round", "korus-2025", "--format", "json"];
+    let mut args = vec![
+        "analyse",
+        "crosstab",
+        "--round",
+        "korus-2025",
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     json(&omfang(url, &args))
 }
@@ -241,5 +254,111 @@ impl AsText for survey_definitions::Answer {
             survey_definitions::Answer::Text(t) => t.clone(),
             other => format!("{other:?}"),
         }
+    }
+}
+
+/// Runs PSPP on a syntax file in `dir`; returns its output as PSPP's CSV.
+fn pspp(dir: &Path, syntax: &str) -> String {
+    std::fs::write(dir.join("check.sps"), syntax).unwrap();
+    let pspp = std::env::var("OMFANG_PSPP").unwrap_or_else(|_| "pspp".into());
+    let out = Command::new(&pspp)
+        .current_dir(dir)
+        .args(["-o", "check.csv", "check.sps"])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {pspp} (Debian's pspp; `cargo xtask ci` installs it): {e}")
+        });
+    let text = std::fs::read_to_string(dir.join("check.csv")).unwrap_or_default();
+    assert!(
+        out.status.success(),
+        "pspp failed:\n{}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+on_both_databases! {
+    async fn report_files_read_back_in_pspp_and_openpyxl(db: Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, _guard) = fresh_database(db, dir.path()).await;
+        let def = SurveyDefinition::parse(KORUS_2025).unwrap();
+        let registry = registry();
+        let rows = korus_like(&def, &registry);
+        let csv = dir.path().join("korus-like.csv");
+        write_csv(&def, &registry, &rows, &csv);
+        let out = omfang(&url, &["import", "responses", csv.to_str().unwrap(), "--round", "korus-2025"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report = dir.path().join("rapport");
+        let out = omfang(&url, &["analyse", "report", "--round", "korus-2025", "--out", report.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        if let Ok(keep) = std::env::var("OMFANG_KEEP_REPORT") {
+            let _ = std::fs::remove_dir_all(&keep);
+            let _ = Command::new("cp").args(["-r", report.to_str().unwrap(), &keep]).status();
+        }
+
+        // Tables, figures and the page.
+        let tables: Vec<Value> = serde_json::from_slice(&std::fs::read(report.join("tabeller.json")).unwrap()).unwrap();
+        assert!(tables.len() > 60, "{} tables", tables.len());
+        let html = std::fs::read_to_string(report.join("rapport.html")).unwrap();
+        assert_eq!(html.matches("<section id=").count(), tables.len());
+        assert_eq!(html.matches("<img src=\"figurer/").count(), tables.len());
+        assert!(html.contains("Spearmans rho"));
+        let figures: Vec<_> = std::fs::read_dir(report.join("figurer")).unwrap().collect();
+        assert_eq!(figures.len(), tables.len());
+        let gate_figure = std::fs::read_to_string(report.join("figurer/001-gate-size-class.svg")).unwrap();
+        assert!(gate_figure.starts_with("<svg") && gate_figure.trim_end().ends_with("</svg>"));
+        // Respondent unit: 65 large municipalities, 14 second own services, Oslo's
+        // and Trondheim's part-of-other services and the copy of a large one.
+        assert!(gate_figure.contains("Store kommuner (20000 eller flere) (n = 82)"), "{gate_figure}");
+
+        // Data CSV keeps æøå; the Excel variant uses ; and a byte-order mark.
+        let data = std::fs::read_to_string(report.join("data.csv")).unwrap();
+        assert!(data.lines().next().unwrap().starts_with("respondent,fylke,kommune,bydel,navn,stilling,tjenestetype"));
+        assert_eq!(data.lines().count(), 246);
+        let excel = std::fs::read(report.join("data-excel.csv")).unwrap();
+        assert!(excel.starts_with(b"\xEF\xBB\xBFrespondent;fylke;kommune;"));
+        let codebook = std::fs::read_to_string(report.join("kodebok.csv")).unwrap();
+        assert!(codebook.contains("Nei, vi har ikke oppsøkende arbeid med barn og unge per i dag."));
+
+        // PSPP runs the SPSS syntax on the data: value labels and missing values survive.
+        let text = pspp(&report, "INCLUDE FILE='data.sps'.\nDISPLAY DICTIONARY /VARIABLES=tjenestetype d_storrelse.\nFREQUENCIES /VARIABLES=tjenestetype.\n");
+        assert!(!text.to_lowercase().contains("error"), "{text}");
+        assert!(text.contains("Ja, organisert som en egen oppsøkende tjeneste"), "{text}");
+        assert!(text.contains("Store kommuner (20000 eller flere)"), "{text}");
+        assert!(text.contains("tjenestetype,7,Utfører kommunen oppsøkende arbeid særlig rettet mot barn og unge?,Nominal,Input,8,Right,F8.0,F8.0,-9"), "{text}");
+        assert!(text.contains(",-9[a],Ikke besvart / ikke vist"), "user-missing value with its label: {text}");
+        let own = rows.iter().filter(|r| r.answers.get("gate") == Some(&survey_definitions::Answer::Number(1.0))).count();
+        assert!(
+            text.contains(&format!("Valid,\"Ja, organisert som en egen oppsøkende tjeneste (utekontakt, ungdomsteam el.).\",{own},")),
+            "{own} own services: {text}"
+        );
+        assert!(text.contains("Missing,Ikke besvart / ikke vist,1,"), "the respondent without a gate is missing: {text}");
+
+        // openpyxl reads the workbook back.
+        let script = r#"
+import json, sys
+from openpyxl import load_workbook
+wb = load_workbook(sys.argv[1], read_only=True)
+out = {"sheets": wb.sheetnames}
+rows = list(wb["Innhold"].iter_rows(values_only=True))
+out["contents"] = len(rows) - 1
+size = [list(r) for r in wb["Kommunestørrelse (SSB)"].iter_rows(min_row=1, max_row=8, values_only=True)]
+out["size"] = [[c if not isinstance(c, float) else round(c, 1) for c in r] for r in size]
+print(json.dumps(out, ensure_ascii=False))
+"#;
+        let python = std::env::var("OMFANG_PYTHON").unwrap_or_else(|_| "python3".into());
+        let out = Command::new(&python).args(["-c", script]).arg(report.join("tabeller.xlsx")).output().unwrap();
+        assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
+        let book: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(book["sheets"][0], "Innhold");
+        assert!(book["sheets"].as_array().unwrap().iter().any(|s| s == "Tjenestetype"), "{book}");
+        assert_eq!(book["contents"].as_u64().unwrap() as usize, tables.len());
+        let size = book["size"].as_array().unwrap();
+        assert!(size[0][0].as_str().unwrap().starts_with("Tabell 1: Utfører kommunen oppsøkende arbeid"), "{book}");
+        // Row 4: own service; columns: small n, %, medium n, %, large n, %.
+        let own_row = &size[3];
+        assert_eq!(own_row[0], "Ja, organisert som en egen oppsøkende tjeneste (utekontakt, ungdomsteam el.).");
+        assert_eq!(own_row[5].as_f64(), Some(39.0 + 14.0 + 1.0), "large own services, respondent unit (with the copy): {book}");
     }
 }

@@ -258,6 +258,28 @@ pub enum AnalyseCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Write the round's report into a folder: data as CSV (also `;` for Norwegian Excel),
+    /// codebook, SPSS syntax, every cross-tab in XLSX and JSON, SVG figures and one HTML page.
+    Report {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Unit of analysis.
+        #[arg(long, value_enum, default_value_t = UnitArg::Respondent)]
+        unit: UnitArg,
+        /// How municipalities are counted at the municipality unit.
+        #[arg(long, value_enum, default_value_t = RuleArg::Once)]
+        rule: RuleArg,
+        /// Hide counts from 1 up to this number minus one (publication rule), e.g. 5.
+        #[arg(long)]
+        suppress_below: Option<u64>,
+        /// Database.
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 fn unit_of(unit: UnitArg, rule: RuleArg) -> Unit {
@@ -273,7 +295,10 @@ pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
     let ImportCommand::Responses { file, round, db } = cmd;
     let bytes = std::fs::read(&file).map_err(Error::io(format!("reading {}", file.display())))?;
     let conn = super::prepared(&db.database_url).await?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let n = crate::db::analysis::import(&conn, &round, &name, &bytes).await?;
     println!("imported {n} respondents into {round}");
     Ok(())
@@ -281,7 +306,6 @@ pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
 
 /// A round's data, cleaned.
 pub(crate) struct Cleaned {
-    #[allow(dead_code)] // read by the export and report commands
     pub data: crate::db::analysis::RoundData,
     pub dataset: analysis::dataset::Dataset,
     pub roles: Roles,
@@ -291,7 +315,11 @@ pub(crate) struct Cleaned {
 pub(crate) async fn cleaned(database_url: &str, round: &str) -> Result<Cleaned, Error> {
     let conn = super::prepared(database_url).await?;
     let data = crate::db::analysis::load(&conn, round).await?;
-    let dataset = Dataset::build(&data.definition, &data.registry, data.respondents.iter().cloned());
+    let dataset = Dataset::build(
+        &data.definition,
+        &data.registry,
+        data.respondents.iter().cloned(),
+    );
     let roles = Roles::of(&data.definition).ok_or_else(|| {
         Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
     })?;
@@ -362,13 +390,24 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
                         println!(
                             "{}: {}{}{}",
                             row["respondent"].as_str().unwrap_or(""),
-                            if row["analysable"] == true { "analyserbar" } else { "ikke analyserbar (kommune eller tjenestetype mangler)" },
-                            row["duplicate"].as_str().map(|d| format!("; {d}")).unwrap_or_default(),
+                            if row["analysable"] == true {
+                                "analyserbar"
+                            } else {
+                                "ikke analyserbar (kommune eller tjenestetype mangler)"
+                            },
+                            row["duplicate"]
+                                .as_str()
+                                .map(|d| format!("; {d}"))
+                                .unwrap_or_default(),
                             row["decision"]
                                 .as_object()
                                 .map(|d| format!(
                                     "; {} av {}: {}",
-                                    if d["keep"] == true { "beholdt" } else { "utelatt" },
+                                    if d["keep"] == true {
+                                        "beholdt"
+                                    } else {
+                                        "utelatt"
+                                    },
                                     d["by"].as_str().unwrap_or(""),
                                     d["reason"].as_str().unwrap_or("")
                                 ))
@@ -412,6 +451,48 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
                 TableFormat::Table => write!(out, "{}", table.to_table()),
             };
             written.map_err(Error::io("writing the cross-tab"))
+        }
+        AnalyseCommand::Report {
+            round,
+            out,
+            unit,
+            rule,
+            suppress_below,
+            db,
+        } => {
+            let c = cleaned(&db.database_url, &round).await?;
+            let options = analysis::report::ReportOptions {
+                unit: unit_of(unit, rule),
+                suppress_below,
+            };
+            let bar = indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message("tabeller");
+            let mut progress = |done: usize, total: usize| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            };
+            let summary = analysis::report::write(
+                &out,
+                &c.dataset,
+                &c.data.definition,
+                &c.roles,
+                &c.cleaning,
+                &options,
+                &mut progress,
+            )?;
+            bar.finish_and_clear();
+            println!(
+                "{} tables from {} respondents ({} in the analytic sample) written to {}; open {}",
+                summary.tables,
+                summary.respondents,
+                summary.included,
+                out.display(),
+                out.join("rapport.html").display()
+            );
+            Ok(())
         }
     }
 }

@@ -205,7 +205,9 @@ pub fn main() -> ExitCode {
 }
 
 /// Connects, migrates, seeds the registry and loads the shipped surveys.
-pub(crate) async fn prepared(database_url: &str) -> Result<sea_orm::DatabaseConnection, crate::Error> {
+pub(crate) async fn prepared(
+    database_url: &str,
+) -> Result<sea_orm::DatabaseConnection, crate::Error> {
     let db = crate::db::connect(database_url).await?;
     crate::db::migrate(&db).await?;
     crate::db::places::seed_shipped(&db).await?;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use analysis::clean::Decision;
-use analysis::dataset::{Place, Registry, RespondentInput, Source, Part, variables};
+use analysis::dataset::{Part, Place, Registry, RespondentInput, Source, variables};
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, TransactionTrait};
@@ -83,14 +83,26 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
             .await?
         {
             let value: Answer = serde_json::from_str(&row.value).map_err(|e| {
-                Error::Config(format!("stored answer {}/{} is not JSON: {e}", row.response_id, row.item_id))
+                Error::Config(format!(
+                    "stored answer {}/{} is not JSON: {e}",
+                    row.response_id, row.item_id
+                ))
             })?;
-            answers.entry(row.response_id).or_default().insert(row.item_id, value);
+            answers
+                .entry(row.response_id)
+                .or_default()
+                .insert(row.item_id, value);
         }
     }
     for r in responses {
         let mut a = answers.remove(&r.id).unwrap_or_default();
-        place_answers(&mut a, &registry_items, &registry, &r.municipality_number, r.district_number.as_deref());
+        place_answers(
+            &mut a,
+            &registry_items,
+            &registry,
+            &r.municipality_number,
+            r.district_number.as_deref(),
+        );
         respondents.push(RespondentInput {
             key: format!("svar-{}", r.id),
             answers: a,
@@ -104,7 +116,13 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
     {
         let mut a: BTreeMap<String, Answer> = serde_json::from_str(&row.answers)
             .map_err(|e| Error::Config(format!("imported row {} is not JSON: {e}", row.id)))?;
-        place_answers(&mut a, &registry_items, &registry, &row.municipality_number, row.district_number.as_deref());
+        place_answers(
+            &mut a,
+            &registry_items,
+            &registry,
+            &row.municipality_number,
+            row.district_number.as_deref(),
+        );
         respondents.push(RespondentInput {
             key: format!("import-{}-{}", row.batch_id, row.row_number),
             answers: a,
@@ -217,7 +235,9 @@ pub async fn import(
         })
         .collect();
     for chunk in models.chunks(200) {
-        imported_response::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        imported_response::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(n)
@@ -240,8 +260,14 @@ fn parse_import(
         .map_err(|e| Error::BadRequest(format!("the file is not UTF-8: {e}")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| Error::BadRequest(format!("cannot read the header: {e}")))?
@@ -253,10 +279,12 @@ fn parse_import(
     let mut unknown = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         match vars.iter().find(|v| &v.name == h) {
-            Some(v) => match &v.source {
-                Source::Item { item, part } => columns.push((i, item.clone(), *part)),
-                _ => {} // derived by analysis: ignored on import
-            },
+            // Variables analysis derives (concepts, derived, the key) are ignored on import.
+            Some(v) => {
+                if let Source::Item { item, part } = &v.source {
+                    columns.push((i, item.clone(), *part));
+                }
+            }
             None if IGNORED.contains(&h.as_str()) => {}
             None => unknown.push(h.clone()),
         }
@@ -271,10 +299,14 @@ fn parse_import(
         .municipality
         .clone()
         .ok_or_else(|| Error::BadRequest("the definition has no municipality item".into()))?;
-    if !columns.iter().any(|(_, item, _)| *item == municipality_item) {
+    if !columns
+        .iter()
+        .any(|(_, item, _)| *item == municipality_item)
+    {
         return Err(Error::Import(vec![format!(
             "line 1: no column for the municipality ({})",
-            def.item(&municipality_item).map_or("kommune", |i| i.variable.as_str())
+            def.item(&municipality_item)
+                .map_or("kommune", |i| i.variable.as_str())
         )]));
     }
     let mut errors = Vec::new();
@@ -301,21 +333,35 @@ fn parse_import(
                     raw.insert(item_id.clone(), Answer::Text(cell.to_owned()));
                 }
                 Part::Option(code) => {
-                    let list = raw.entry(item_id.clone()).or_insert_with(|| Answer::List(Vec::new()));
+                    let list = raw
+                        .entry(item_id.clone())
+                        .or_insert_with(|| Answer::List(Vec::new()));
                     match (cell, list) {
                         ("1", Answer::List(l)) => l.push(Answer::Number(*code as f64)),
                         ("0", _) => {}
-                        _ => row_errors.push(format!("{column} = {cell:?}: bruk 1 (valgt) eller 0 (ikke valgt)")),
+                        _ => row_errors.push(format!(
+                            "{column} = {cell:?}: bruk 1 (valgt) eller 0 (ikke valgt)"
+                        )),
                     }
                 }
                 Part::Row(code) => {
-                    if let Answer::Map(m) = raw.entry(item_id.clone()).or_insert_with(|| Answer::Map(BTreeMap::new())) {
+                    if let Answer::Map(m) = raw
+                        .entry(item_id.clone())
+                        .or_insert_with(|| Answer::Map(BTreeMap::new()))
+                    {
                         m.insert(code.to_string(), Answer::Text(cell.to_owned()));
                     }
                 }
                 Part::Lower | Part::Upper => {
-                    let key = if *part == Part::Lower { "lower" } else { "upper" };
-                    if let Answer::Map(m) = raw.entry(item_id.clone()).or_insert_with(|| Answer::Map(BTreeMap::new())) {
+                    let key = if *part == Part::Lower {
+                        "lower"
+                    } else {
+                        "upper"
+                    };
+                    if let Answer::Map(m) = raw
+                        .entry(item_id.clone())
+                        .or_insert_with(|| Answer::Map(BTreeMap::new()))
+                    {
                         m.insert(key.to_owned(), Answer::Text(cell.to_owned()));
                     }
                 }
@@ -329,7 +375,9 @@ fn parse_import(
                 Ok(a) => {
                     answers.insert(id, a);
                 }
-                Err(message) => row_errors.push(format!("{} ({}): {message}", item.variable, item.id)),
+                Err(message) => {
+                    row_errors.push(format!("{} ({}): {message}", item.variable, item.id))
+                }
             }
         }
         let municipality = match answers.get(&municipality_item) {
@@ -390,11 +438,15 @@ pub async fn decide(
     reason: &str,
 ) -> Result<(), Error> {
     if by.trim().is_empty() || reason.trim().is_empty() {
-        return Err(Error::BadRequest("a decision needs who (--by) and why (--reason)".into()));
+        return Err(Error::BadRequest(
+            "a decision needs who (--by) and why (--reason)".into(),
+        ));
     }
     let data = load(db, survey_id).await?;
     if !data.respondents.iter().any(|r| r.key == respondent) {
-        return Err(Error::NotFound(format!("respondent {respondent} in round {survey_id}")));
+        return Err(Error::NotFound(format!(
+            "respondent {respondent} in round {survey_id}"
+        )));
     }
     cleaning_decision::ActiveModel {
         round_id: Set(data.round.id),

@@ -2,10 +2,10 @@
 
 pub mod answer;
 pub mod answer_log;
+pub mod cleaning_decision;
 pub mod district;
+pub mod import_batch;
+pub mod imported_response;
 pub mod invitation;
 pub mod municipality;
 pub mod response;
-pub mod cleaning_decision;
-pub mod import_batch;
-pub mod imported_response;
