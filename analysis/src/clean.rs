@@ -176,7 +176,7 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
     let key = |r: usize| text("respondent", r);
     for rows in groups.values().filter(|g| g.len() > 1) {
         let mut rows = rows.clone();
-        rows.sort_by_key(|&r| key(r));
+        rows.sort_by_cached_key(|&r| key(r));
         if rows.len() <= PAIRWISE_LIMIT {
             for (i, &later) in rows.iter().enumerate().skip(1) {
                 for &earlier in &rows[..i] {
@@ -187,7 +187,7 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
                             continue;
                         }
                         both += 1;
-                        if !a && !b && c.text(earlier) == c.text(later) {
+                        if !a && !b && c.same(earlier, later) {
                             equal += 1;
                         }
                     }
@@ -211,17 +211,27 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
                 }
             }
         } else {
-            let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+            // Large groups: identical answers only, found by hashing each
+            // row's values and confirming a hit cell by cell.
+            let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
             for &r in &rows {
-                let answers: Vec<String> = compared.iter().map(|c| c.text(r)).collect();
-                if let Some(&first) = seen.get(&answers) {
-                    out[r] = Some(DuplicateFlag {
-                        respondent: key(r),
-                        of: key(first),
-                        reason: format!("Mulig duplikat av {}: identiske svar", key(first)),
-                    });
-                } else {
-                    seen.insert(answers, r);
+                let mut hasher = std::hash::DefaultHasher::new();
+                for c in &compared {
+                    c.hash_cell(r, &mut hasher);
+                }
+                let bucket = seen.entry(std::hash::Hasher::finish(&hasher)).or_default();
+                match bucket
+                    .iter()
+                    .find(|&&e| compared.iter().all(|c| c.same(e, r)))
+                {
+                    Some(&first) => {
+                        out[r] = Some(DuplicateFlag {
+                            respondent: key(r),
+                            of: key(first),
+                            reason: format!("Mulig duplikat av {}: identiske svar", key(first)),
+                        });
+                    }
+                    None => bucket.push(r),
                 }
             }
         }

@@ -199,26 +199,54 @@ pub fn crosstab(
     cleaning: &Cleaning,
     request: &CrosstabRequest,
 ) -> Result<Crosstab, AnalysisError> {
-    let vars = resolve(ds, &request.item)?;
-    let by_index = by_variable(ds, roles, &request.by)?;
-    let by_var = &ds.variables[by_index];
-    let by_col = &ds.columns[by_index];
     let units = units(ds, roles, cleaning, request.unit);
+    crosstab_units(ds, roles, &units, request)
+}
 
-    // Group of each unit (key text), and the ordered groups.
-    let group_of: Vec<Option<String>> = units
-        .iter()
-        .map(|u| match by_col {
-            Column::Text(_) => unit_text(by_col, u),
-            _ => unit_value(by_var, by_col, u).map(|x| format::decimal(x, 0).replace(',', ".")),
-        })
-        .collect();
+/// The group of each unit (an index into the returned keys), the keys in
+/// order (value labels first, then other observed values in natural
+/// order), and their labels.
+fn grouping(
+    ds: &Dataset,
+    by_var: &Variable,
+    by_col: &Column,
+    units: &[UnitRows],
+) -> (Vec<Option<usize>>, Vec<(String, String)>) {
     let mut keys: Vec<String> = by_var
         .value_labels
         .iter()
         .map(|(c, _)| c.to_string())
         .collect();
-    let mut observed: Vec<String> = group_of.iter().flatten().cloned().collect();
+    let raw: Vec<Option<String>> = match by_col {
+        Column::Text(_) => units.iter().map(|u| unit_text(by_col, u)).collect(),
+        _ => {
+            // Numbers: look codes up without formatting each unit's value.
+            let codes: Vec<Option<i64>> = units
+                .iter()
+                .map(|u| unit_value(by_var, by_col, u).map(|x| x.round() as i64))
+                .collect();
+            let mut observed: Vec<i64> = codes
+                .iter()
+                .flatten()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            observed.retain(|c| !keys.contains(&c.to_string()));
+            keys.extend(observed.iter().map(i64::to_string));
+            let index: BTreeMap<i64, usize> = keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| k.parse::<i64>().ok().map(|c| (c, i)))
+                .collect();
+            let groups = codes
+                .iter()
+                .map(|c| c.and_then(|c| index.get(&c).copied()))
+                .collect();
+            return (groups, labelled(ds, by_var, keys));
+        }
+    };
+    let mut observed: Vec<String> = raw.iter().flatten().cloned().collect();
     observed.sort_by(|a, b| crate::csv_input::natural(a, b));
     observed.dedup();
     for k in observed {
@@ -226,20 +254,47 @@ pub fn crosstab(
             keys.push(k);
         }
     }
-    let label_of = |key: &str| -> String {
-        by_var
-            .value_labels
-            .iter()
-            .find(|(c, _)| c.to_string() == key)
-            .map(|(_, l)| l.clone())
-            .or_else(|| ds.county_names.get(key).cloned())
-            .unwrap_or_else(|| key.to_owned())
-    };
-    let group_index: BTreeMap<&str, usize> = keys
+    let index: BTreeMap<&str, usize> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
+    let groups = raw
+        .iter()
+        .map(|k| k.as_deref().and_then(|k| index.get(k).copied()))
+        .collect();
+    (groups, labelled(ds, by_var, keys))
+}
+
+fn labelled(ds: &Dataset, by_var: &Variable, keys: Vec<String>) -> Vec<(String, String)> {
+    keys.into_iter()
+        .map(|key| {
+            let label = by_var
+                .value_labels
+                .iter()
+                .find(|(c, _)| c.to_string() == key)
+                .map(|(_, l)| l.clone())
+                .or_else(|| ds.county_names.get(&key).cloned())
+                .unwrap_or_else(|| key.clone());
+            (key, label)
+        })
+        .collect()
+}
+
+/// Builds a cross-tab over units computed once (a report computes them
+/// once for all its tables).
+pub fn crosstab_units(
+    ds: &Dataset,
+    roles: &Roles,
+    units: &[UnitRows],
+    request: &CrosstabRequest,
+) -> Result<Crosstab, AnalysisError> {
+    let vars = resolve(ds, &request.item)?;
+    let by_index = by_variable(ds, roles, &request.by)?;
+    let by_var = &ds.variables[by_index];
+    let by_col = &ds.columns[by_index];
+    let (group_of, group_keys) = grouping(ds, by_var, by_col, units);
+    let keys: Vec<String> = group_keys.iter().map(|(k, _)| k.clone()).collect();
     let g = keys.len();
 
     let first = vars[0].1;
@@ -295,7 +350,7 @@ pub fn crosstab(
                 let (Some(group), Some(x)) = (group, unit_value(v, col, u)) else {
                     continue;
                 };
-                let gi = group_index[group.as_str()];
+                let gi = *group;
                 n[gi] += 1;
                 table.entry(x as i64).or_insert_with(|| vec![0; g])[gi] += 1;
             }
@@ -328,7 +383,7 @@ pub fn crosstab(
             for (u, (group, ok)) in units.iter().zip(group_of.iter().zip(&answered)) {
                 if let (Some(group), true) = (group, ok) {
                     let _ = u;
-                    n[group_index[group.as_str()]] += 1;
+                    n[*group] += 1;
                 }
             }
             for (vi, v) in &vars {
@@ -338,7 +393,7 @@ pub fn crosstab(
                     if let (Some(group), true) = (group, ok)
                         && unit_value(v, col, u) == Some(1.0)
                     {
-                        row[group_index[group.as_str()]] += 1;
+                        row[*group] += 1;
                     }
                 }
                 let code = match &v.source {
@@ -387,7 +442,7 @@ pub fn crosstab(
                 .collect();
             for (group, ok) in group_of.iter().zip(&answered) {
                 if let (Some(group), true) = (group, ok) {
-                    n[group_index[group.as_str()]] += 1;
+                    n[*group] += 1;
                 }
             }
             for (vi, v) in &vars {
@@ -395,7 +450,7 @@ pub fn crosstab(
                 let mut row = vec![0u64; g];
                 for (u, group) in units.iter().zip(&group_of) {
                     if let (Some(group), Some(x)) = (group, unit_value(v, col, u)) {
-                        let gi = group_index[group.as_str()];
+                        let gi = *group;
                         row[gi] += x.max(0.0) as u64;
                         totals[gi] += x.max(0.0) as u64;
                     }
@@ -430,7 +485,7 @@ pub fn crosstab(
                 label,
                 kind,
                 by_var,
-                keys.iter().map(|k| (k.clone(), label_of(k))).collect(),
+                group_keys.clone(),
                 n,
                 categories,
                 counts,
@@ -447,7 +502,7 @@ pub fn crosstab(
             let col = &ds.columns[vi];
             for (u, group) in units.iter().zip(&group_of) {
                 if let (Some(group), Some(x)) = (group, unit_value(v, col, u)) {
-                    per_group[group_index[group.as_str()]].push(x);
+                    per_group[*group].push(x);
                 }
             }
             for (i, values) in per_group.iter().enumerate() {
@@ -483,7 +538,7 @@ pub fn crosstab(
         label,
         kind,
         by_var,
-        keys.iter().map(|k| (k.clone(), label_of(k))).collect(),
+        group_keys.clone(),
         n,
         categories,
         counts,

@@ -204,6 +204,26 @@ impl Column {
         }
     }
 
+    /// Feeds the value at `row` to a hasher (for finding identical rows
+    /// without formatting every cell).
+    pub fn hash_cell(&self, row: usize, hasher: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        match self {
+            Column::Int(v) => v[row].hash(hasher),
+            Column::Float(v) => v[row].to_bits().hash(hasher),
+            Column::Text(v) => v[row].hash(hasher),
+        }
+    }
+
+    /// True when two rows hold the same value (both missing counts as equal).
+    pub fn same(&self, a: usize, b: usize) -> bool {
+        match self {
+            Column::Int(v) => v[a] == v[b],
+            Column::Float(v) => v[a].to_bits() == v[b].to_bits(),
+            Column::Text(v) => v[a] == v[b],
+        }
+    }
+
     /// True when the value at `row` is missing.
     pub fn is_missing(&self, row: usize) -> bool {
         match self {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use survey_definitions::{ItemKind, SurveyDefinition};
 
 use crate::clean::{Cleaning, Roles, Unit, units};
-use crate::crosstab::{Crosstab, CrosstabRequest, crosstab};
+use crate::crosstab::{Crosstab, CrosstabRequest, crosstab_units};
 use crate::dataset::Dataset;
 use crate::export::{CsvFlavour, codebook_csv, data_csv, spss_syntax};
 use crate::{AnalysisError, figures, format, stats};
@@ -110,6 +110,7 @@ pub fn tables(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<Crosstab>, AnalysisError> {
     let planned = plan(def, roles);
+    let units = units(ds, roles, cleaning, options.unit);
     let mut out = Vec::with_capacity(planned.len());
     for (i, p) in planned.iter().enumerate() {
         let request = CrosstabRequest {
@@ -118,7 +119,7 @@ pub fn tables(
             unit: options.unit,
             suppress_below: options.suppress_below,
         };
-        let table = crosstab(ds, roles, cleaning, &request)?;
+        let table = crosstab_units(ds, roles, &units, &request)?;
         // Leave out tables nobody answered (e.g. no-outreach items by service type).
         if table.groups.iter().any(|g| g.n > 0) {
             out.push(table);

@@ -13,6 +13,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bench_analysis;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
@@ -31,6 +32,10 @@ Commands:
                    Autosave benchmark: the release server in its own process, load from
                    this one over loopback, 50 and 200 concurrent respondents, on SQLite
                    and PostgreSQL; prints throughput and p50/p99 latency (default 5 s a run).
+  bench-analysis [N]
+                   Analysis benchmark: the full report on N synthetic respondents (default
+                   1 000 000) against the same cross-tabs and tests in pandas + scipy, and
+                   the report of a 245-respondent round; prints time and peak memory.
   ci               Install what the tests need (wasm target, chromium, chromedriver,
                    PostgreSQL), then run formatting, clippy, wasm builds and every test
                    on SQLite and PostgreSQL, including the browser tests.
@@ -45,6 +50,11 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(
             args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5),
             args.get(2).map(String::as_str),
+        ),
+        Some("bench-analysis") => bench_analysis::run_bench(
+            args.get(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1_000_000),
         ),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
