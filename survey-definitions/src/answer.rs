@@ -12,7 +12,7 @@ use crate::model::{Item, ItemKind};
 ///
 /// Numbers may arrive as text ("4,5"): interpretation by the item's kind
 /// decides what is valid, so a wrong type gives a message, never a panic.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
     /// No answer.
@@ -27,6 +27,71 @@ pub enum Answer {
     List(Vec<Answer>),
     /// An age range (`lower`/`upper`) or grid rows by code.
     Map(BTreeMap<String, Answer>),
+}
+
+/// Reads any JSON value by its own type (what `#[serde(untagged)]` would
+/// do by trying each variant in turn, building an error for each miss).
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnswerVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
+            type Value = Answer;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an answer: null, a number, text, a list or an object")
+            }
+            fn visit_unit<E>(self) -> Result<Answer, E> {
+                Ok(Answer::Null)
+            }
+            fn visit_none<E>(self) -> Result<Answer, E> {
+                Ok(Answer::Null)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Answer, D::Error> {
+                Answer::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Answer, E> {
+                Ok(Answer::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Answer, E> {
+                Ok(Answer::Number(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Answer, E> {
+                Ok(Answer::Number(n as f64))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Answer, E> {
+                Ok(Answer::Number(n))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Answer, E> {
+                Ok(Answer::Text(s.to_owned()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Answer, E> {
+                Ok(Answer::Text(s))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Answer, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Answer::List(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Answer, A::Error> {
+                let mut entries = BTreeMap::new();
+                while let Some((key, value)) = map.next_entry::<String, Answer>()? {
+                    entries.insert(key, value);
+                }
+                Ok(Answer::Map(entries))
+            }
+        }
+
+        deserializer.deserialize_any(AnswerVisitor)
+    }
 }
 
 fn whole_as_integer<S: serde::Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {

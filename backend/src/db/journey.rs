@@ -6,7 +6,7 @@
 //! state back (409), so no accepted answer is ever overwritten unseen. Each
 //! changed answer is also appended to `answer_log` with the version it made.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -410,26 +410,82 @@ enum BumpTo {
     Reopened,
 }
 
+/// The last state each response was saved in, keyed by response id. A
+/// snapshot is trusted only when its version equals the version a client
+/// edited: every write bumps the version, so a version names exactly one
+/// answer set, and the conditional update still rejects a stale version.
+/// It spares an autosave the two reads before its transaction. Bounded:
+/// cleared when it grows past [`SnapshotCache::LIMIT`] entries.
+#[derive(Debug, Default)]
+pub struct SnapshotCache(std::sync::Mutex<HashMap<i32, Snapshot>>);
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    response: response::Model,
+    answers: BTreeMap<String, Answer>,
+}
+
+impl SnapshotCache {
+    /// Most responses kept.
+    pub const LIMIT: usize = 20_000;
+
+    fn get(&self, id: i32, version: i64, invitation: i32) -> Option<Snapshot> {
+        let map = self.0.lock().ok()?;
+        map.get(&id)
+            .filter(|s| {
+                s.response.version == version
+                    && s.response.invitation_id == invitation
+                    && s.response.status == DRAFT
+            })
+            .cloned()
+    }
+
+    fn put(&self, snapshot: Snapshot) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= Self::LIMIT {
+                map.clear();
+            }
+            map.insert(snapshot.response.id, snapshot);
+        }
+    }
+
+    /// Forgets a response (after a write that did not go through `save`).
+    pub fn forget(&self, id: i32) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&id);
+        }
+    }
+}
+
 /// Autosave: replaces the answer set of a draft, if `req.version` is current.
 ///
-/// The current answers are read and diffed *before* the transaction, so the
-/// write lock (SQLite has one writer) is held only for the writes. This is
-/// safe: answers change only together with a version bump, and the
-/// conditional update below fails if anyone wrote after our read.
+/// The current answers come from the snapshot cache when it holds exactly
+/// the version the client edited, else they are read and diffed *before*
+/// the transaction, so the write lock (SQLite has one writer) is held only
+/// for the writes. Both are safe: answers change only together with a
+/// version bump, and the conditional update below fails if anyone wrote
+/// after the state we diffed against.
 #[tracing::instrument(skip_all, fields(response = id, version = req.version))]
 pub async fn save(
     db: &DatabaseConnection,
+    cache: &SnapshotCache,
     def: &SurveyDefinition,
     inv: &invitation::Model,
     id: i32,
     req: &SaveRequest,
 ) -> Result<ResponseState, Error> {
     let new = canonical(def, &req.values, &req.confirmed)?;
-    let current = owned(db, inv, id).await?;
-    if current.version != req.version || current.status != DRAFT {
-        return Err(conflict(db, current, req.version).await?);
-    }
-    let old = answers_of(db, id).await?;
+    let (current, old) = match cache.get(id, req.version, inv.id) {
+        Some(s) => (s.response, s.answers),
+        None => {
+            let current = owned(db, inv, id).await?;
+            if current.version != req.version || current.status != DRAFT {
+                return Err(conflict(db, current, req.version).await?);
+            }
+            let old = answers_of(db, id).await?;
+            (current, old)
+        }
+    };
     let branch = match new.get("gate") {
         Some(Answer::Number(n)) => Some(*n as i32),
         _ => None,
@@ -443,12 +499,14 @@ pub async fn save(
         .col_expr(response::Column::Branch, Expr::value(branch))
         .col_expr(response::Column::Confirmed, Expr::value(confirmed.clone()))
         .filter(response::Column::Id.eq(id))
+        .filter(response::Column::InvitationId.eq(inv.id))
         .filter(response::Column::Version.eq(req.version))
         .filter(response::Column::Status.eq(DRAFT))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
         txn.rollback().await?;
+        cache.forget(id);
         let current = owned(db, inv, id).await?;
         return Err(conflict(db, current, req.version).await?);
     }
@@ -461,7 +519,12 @@ pub async fn save(
         updated_at: now,
         ..current
     };
-    Ok(state(&saved, new))
+    let result = state(&saved, new.clone());
+    cache.put(Snapshot {
+        response: saved,
+        answers: new,
+    });
+    Ok(result)
 }
 
 /// The 409 for a write based on `version` when the response is now `current`.

@@ -39,6 +39,8 @@ pub struct AppState {
     /// Invitations by token hash. Invitations never change once created;
     /// whatever deletes one later must evict it here.
     invitations: Arc<RwLock<HashMap<String, crate::db::entity::invitation::Model>>>,
+    /// The last saved state per response, for autosave (see `journey::SnapshotCache`).
+    pub snapshots: Arc<crate::db::journey::SnapshotCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             db,
             definitions: Arc::default(),
             invitations: Arc::default(),
+            snapshots: Arc::default(),
         }
     }
 

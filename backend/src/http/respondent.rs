@@ -179,7 +179,9 @@ pub(crate) async fn save(
     ApiJson(req): ApiJson<SaveRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
     let (inv, def) = context(&state, &token).await?;
-    Ok(Json(journey::save(&state.db, &def, &inv, id, &req).await?))
+    Ok(Json(
+        journey::save(&state.db, &state.snapshots, &def, &inv, id, &req).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/r/{token}/responses/{id}/submit", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = VersionRequest, responses((status = 200, body = Submitted), (status = 409, body = crate::http::openapi::ErrorResponse), (status = 422, description = "Missing or invalid answers", body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
@@ -190,6 +192,7 @@ pub(crate) async fn submit(
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<Submitted>, ApiError> {
     let (inv, def) = context(&state, &token).await?;
+    state.snapshots.forget(id);
     let (state, report) = journey::submit(&state.db, &def, &inv, id, req.version).await?;
     Ok(Json(Submitted { state, report }))
 }
@@ -202,6 +205,7 @@ pub(crate) async fn reopen(
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
     let inv = state.invitation(&token).await?;
+    state.snapshots.forget(id);
     Ok(Json(
         journey::reopen(&state.db, &inv, id, req.version).await?,
     ))
