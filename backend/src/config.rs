@@ -19,6 +19,10 @@ pub struct Settings {
     /// Folder with the built browser app (`index.html`, wasm, JS, CSS).
     #[arg(long, env = "OMFANG_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,
+    /// Mark the session cookie Secure: set this when omfang is reached over TLS
+    /// (for example behind a reverse proxy that terminates HTTPS).
+    #[arg(long, env = "OMFANG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 impl Settings {
@@ -28,6 +32,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: database_url.into(),
             static_dir: static_dir.into(),
+            secure_cookies: false,
         }
     }
 }

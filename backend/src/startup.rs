@@ -30,7 +30,11 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .await
             .map_err(Error::io(format!("binding {}", settings.bind)))?;
-        let router = http::router(AppState::new(db.clone()), &settings.static_dir);
+        let router = http::router(
+            AppState::new(db.clone()),
+            &settings.static_dir,
+            settings.secure_cookies,
+        );
         Ok(Application {
             listener,
             router,
@@ -50,10 +54,14 @@ impl Application {
 
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn run_until_stopped(self) -> Result<(), Error> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(Error::io("serving HTTP"))
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(Error::io("serving HTTP"))
     }
 }
 

@@ -6,6 +6,7 @@ mod m20261123_01_create_survey_round;
 mod m20261123_02_create_registry;
 mod m20261123_03_create_responses;
 mod m20261123_04_create_analysis;
+mod m20261123_05_create_accounts;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_02_create_registry::Migration),
             Box::new(m20261123_03_create_responses::Migration),
             Box::new(m20261123_04_create_analysis::Migration),
+            Box::new(m20261123_05_create_accounts::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 mod browser;
 mod helpers;
 
+mod access;
 mod api;
 mod cli;
 mod durability;

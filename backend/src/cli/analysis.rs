@@ -5,10 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use analysis::StatsRequest;
-use analysis::clean::{MunicipalityRule, Roles, Unit};
+use analysis::clean::{MunicipalityRule, Unit};
 use analysis::crosstab::{CrosstabRequest, crosstab};
 use analysis::csv_input::CsvColumns;
-use analysis::dataset::Dataset;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::Error;
@@ -304,32 +303,9 @@ pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
     Ok(())
 }
 
-/// A round's data, cleaned.
-pub(crate) struct Cleaned {
-    pub data: crate::db::analysis::RoundData,
-    pub dataset: analysis::dataset::Dataset,
-    pub roles: Roles,
-    pub cleaning: analysis::clean::Cleaning,
-}
-
-pub(crate) async fn cleaned(database_url: &str, round: &str) -> Result<Cleaned, Error> {
+async fn cleaned(database_url: &str, round: &str) -> Result<crate::db::analysis::Cleaned, Error> {
     let conn = super::prepared(database_url).await?;
-    let data = crate::db::analysis::load(&conn, round).await?;
-    let dataset = Dataset::build(
-        &data.definition,
-        &data.registry,
-        data.respondents.iter().cloned(),
-    );
-    let roles = Roles::of(&data.definition).ok_or_else(|| {
-        Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
-    })?;
-    let cleaning = analysis::clean::clean(&dataset, &roles, &data.decisions);
-    Ok(Cleaned {
-        data,
-        dataset,
-        roles,
-        cleaning,
-    })
+    crate::db::analysis::cleaned(&conn, round).await
 }
 
 /// Runs `omfang clean ...`.
@@ -484,6 +460,18 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
                 &mut progress,
             )?;
             bar.finish_and_clear();
+            let conn = super::prepared(&db.database_url).await?;
+            crate::db::accounts::audit(
+                &conn,
+                "cli",
+                "export",
+                &format!(
+                    "report {round} ({}) to {}",
+                    options.unit.name(),
+                    out.display()
+                ),
+            )
+            .await?;
             println!(
                 "{} tables from {} respondents ({} in the analytic sample) written to {}; open {}",
                 summary.tables,

@@ -57,6 +57,44 @@ pub enum Command {
     /// Cross-tabs, exports and the report of a round.
     #[command(subcommand)]
     Analyse(AnalyseCommand),
+    /// Accounts of administrators and researchers.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit trail: who did what and when.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `omfang user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is asked for at a prompt, or read as one line from
+    /// standard input when that is not a terminal; never from a flag (it would be in the
+    /// shell history and the process list).
+    Add {
+        /// `admin` or `researcher`.
+        #[arg(long)]
+        role: String,
+        /// The account's e-mail address (its login).
+        email: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}
+
+/// `omfang audit ...`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Print the newest audit events as CSV (at, actor, action, detail), newest first.
+    Export {
+        /// Most events printed.
+        #[arg(long, default_value_t = 10_000)]
+        limit: u64,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 /// `omfang invite ...`
@@ -157,6 +195,42 @@ pub fn main() -> ExitCode {
         Command::Import(cmd) => block_on(self::analysis::run_import(cmd)),
         Command::Clean(cmd) => block_on(self::analysis::run_clean(cmd)),
         Command::Analyse(cmd) => block_on(self::analysis::run_analyse(cmd)),
+        Command::User(UserCommand::Add {
+            role,
+            email,
+            database_url,
+        }) => block_on(async move {
+            let role = crate::db::accounts::Role::parse(&role)?;
+            let email = EmailAddress::parse(&email)?;
+            let password = read_password()?;
+            let db = prepared(&database_url).await?;
+            let user = crate::db::accounts::add_user(&db, &email, role, &password).await?;
+            crate::db::accounts::audit(
+                &db,
+                "cli",
+                "user_added",
+                &format!("{} as {}", user.email, user.role),
+            )
+            .await?;
+            println!("created {} ({})", user.email, user.role);
+            Ok(())
+        }),
+        Command::Audit(AuditCommand::Export {
+            limit,
+            database_url,
+        }) => block_on(async move {
+            let db = prepared(&database_url).await?;
+            let events = crate::db::accounts::audit_trail(&db, limit).await?;
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            let fail = |e: csv::Error| crate::Error::Config(format!("writing CSV: {e}"));
+            w.write_record(["at", "actor", "action", "detail"])
+                .map_err(fail)?;
+            for e in events {
+                w.write_record([e.at.to_rfc3339(), e.actor, e.action, e.detail])
+                    .map_err(fail)?;
+            }
+            w.flush().map_err(crate::Error::io("writing CSV"))
+        }),
         Command::Serve(settings) => block_on(async move {
             let app = Application::build(&settings).await?;
             tracing::info!(
@@ -201,6 +275,27 @@ pub fn main() -> ExitCode {
             println!("imported {n} municipalities for population year {year}");
             Ok(())
         }),
+    }
+}
+
+/// A new password: at a prompt (twice) on a terminal, else one line of stdin.
+fn read_password() -> Result<String, crate::Error> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")
+            .map_err(crate::Error::io("reading the password"))?;
+        let again = rpassword::prompt_password("Again: ")
+            .map_err(crate::Error::io("reading the password"))?;
+        if first != again {
+            return Err(crate::Error::BadRequest("the passwords differ".into()));
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(crate::Error::io("reading the password from standard input"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }
 

@@ -29,6 +29,38 @@ pub struct RoundData {
     pub decisions: Vec<Decision>,
 }
 
+/// A round's data as an analysis dataset, cleaned.
+pub struct Cleaned {
+    /// What was loaded.
+    pub data: RoundData,
+    /// The dataset.
+    pub dataset: analysis::dataset::Dataset,
+    /// Role variables of the definition.
+    pub roles: analysis::clean::Roles,
+    /// Analysable rule, duplicates, decisions.
+    pub cleaning: analysis::clean::Cleaning,
+}
+
+/// Loads a round and cleans it.
+pub async fn cleaned(db: &DatabaseConnection, survey_id: &str) -> Result<Cleaned, Error> {
+    let data = load(db, survey_id).await?;
+    let dataset = analysis::dataset::Dataset::build(
+        &data.definition,
+        &data.registry,
+        data.respondents.iter().cloned(),
+    );
+    let roles = analysis::clean::Roles::of(&data.definition).ok_or_else(|| {
+        Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
+    })?;
+    let cleaning = analysis::clean::clean(&dataset, &roles, &data.decisions);
+    Ok(Cleaned {
+        data,
+        dataset,
+        roles,
+        cleaning,
+    })
+}
+
 /// The registry of a year in the analysis crate's shape.
 pub async fn registry(db: &DatabaseConnection, year: i32) -> Result<Registry, Error> {
     let r = places::load(db, year).await?;
@@ -239,6 +271,16 @@ pub async fn import(
             .exec(&txn)
             .await?;
     }
+    super::accounts::audit(
+        &txn,
+        "cli",
+        "import",
+        &format!(
+            "{n} respondents into {survey_id} from {file_name} (batch {})",
+            batch.id
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(n)
 }
@@ -448,6 +490,7 @@ pub async fn decide(
             "respondent {respondent} in round {survey_id}"
         )));
     }
+    let txn = db.begin().await?;
     cleaning_decision::ActiveModel {
         round_id: Set(data.round.id),
         respondent: Set(respondent.to_owned()),
@@ -457,7 +500,19 @@ pub async fn decide(
         decided_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    super::accounts::audit(
+        &txn,
+        by.trim(),
+        "cleaning_decision",
+        &format!(
+            "{survey_id} {respondent}: {} ({})",
+            if keep { "keep" } else { "drop" },
+            reason.trim()
+        ),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Database access: connecting (SQLite or PostgreSQL), migrating, and the entities.
 
+pub mod accounts;
 pub mod analysis;
 pub mod entity;
 pub mod journey;

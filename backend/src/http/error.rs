@@ -16,6 +16,12 @@ use crate::db::journey::ResponseState;
 pub enum ApiError {
     /// 404: the thing asked for does not exist (or is not yours).
     NotFound(String),
+    /// 401: not logged in (or the session expired).
+    Unauthorized,
+    /// 403: logged in, but the role does not allow this.
+    Forbidden,
+    /// 429: too many attempts; wait and try again.
+    TooManyRequests(String),
     /// 400/413/415/422 as axum decided: the body could not be read as the expected JSON.
     Rejected(StatusCode, String),
     /// 400: a parameter or body is wrong.
@@ -70,6 +76,21 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(m) => {
                 (StatusCode::NOT_FOUND, Json(body("not_found", &m))).into_response()
             }
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                Json(body("unauthorized", "log in first")),
+            )
+                .into_response(),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                Json(body("forbidden", "your role does not allow this")),
+            )
+                .into_response(),
+            ApiError::TooManyRequests(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(body("too_many_requests", &m)),
+            )
+                .into_response(),
             ApiError::Rejected(status, m) => {
                 (status, Json(body("bad_request", &m))).into_response()
             }

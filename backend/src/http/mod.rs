@@ -1,7 +1,10 @@
 //! The HTTP surface: `/api` first, then the browser app for every other path.
 
+mod admin;
+pub mod auth;
 mod error;
 pub mod openapi;
+mod research;
 mod respondent;
 mod rounds;
 mod static_files;
@@ -41,6 +44,8 @@ pub struct AppState {
     invitations: Arc<RwLock<HashMap<String, crate::db::entity::invitation::Model>>>,
     /// The last saved state per response, for autosave (see `journey::SnapshotCache`).
     pub snapshots: Arc<crate::db::journey::SnapshotCache>,
+    /// Login attempts per e-mail and client address.
+    pub login_limiter: auth::SharedLimiter,
 }
 
 impl AppState {
@@ -51,6 +56,7 @@ impl AppState {
             definitions: Arc::default(),
             invitations: Arc::default(),
             snapshots: Arc::default(),
+            login_limiter: Arc::default(),
         }
     }
 
@@ -93,12 +99,20 @@ impl AppState {
     }
 }
 
-/// The whole application router.
-pub fn router(state: AppState, static_dir: &Path) -> Router {
+/// The whole application router. `secure_cookies` marks the session cookie
+/// Secure (set it when omfang is reached over TLS).
+pub fn router(state: AppState, static_dir: &Path, secure_cookies: bool) -> Router {
+    let accounts = Router::new()
+        .merge(auth::router())
+        .merge(research::router())
+        .merge(admin::router())
+        .layer(axum::middleware::from_fn(auth::same_origin))
+        .layer(auth::session_layer(state.db.clone(), secure_cookies));
     let api = Router::new()
         .route("/openapi.json", axum::routing::get(openapi::document))
         .merge(rounds::router())
         .merge(respondent::router())
+        .merge(accounts)
         .fallback(error::api_not_found);
     Router::new()
         .nest("/api", api)

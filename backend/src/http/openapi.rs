@@ -4,12 +4,12 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::OpenApi;
 
-use super::{respondent, rounds};
+use super::{admin, auth, research, respondent, rounds};
 
 /// Shape of every error body (see `http/error.rs`).
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorResponse {
-    /// `not_found`, `bad_request`, `conflict`, `invalid` or `internal`.
+    /// `not_found`, `unauthorized`, `forbidden`, `too_many_requests`, `bad_request`, `conflict`, `invalid` or `internal`.
     pub error: String,
     /// What went wrong; Norwegian where the respondent sees it.
     pub message: String,
@@ -26,7 +26,7 @@ pub struct ErrorResponse {
 #[openapi(
     info(
         title = "omfang",
-        description = "Survey platform API: the respondent's personal-link API and read-only survey rounds."
+        description = "Survey platform API: the respondent's personal-link API, read-only survey rounds, accounts (session cookie), the researchers' and the administrators' API."
     ),
     paths(
         rounds::health,
@@ -43,6 +43,14 @@ pub struct ErrorResponse {
         respondent::save,
         respondent::submit,
         respondent::reopen,
+        auth::login,
+        auth::logout,
+        auth::me,
+        auth::password,
+        research::crosstab,
+        research::cleaning,
+        admin::users,
+        admin::audit,
     ),
     components(schemas(ErrorResponse))
 )]

@@ -1,0 +1,115 @@
+//! The researchers' API: cross-tabs and the cleaning state of a round, for
+//! researchers and administrators. Every read is recorded in the audit trail.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::auth::CurrentUser;
+use super::{ApiError, AppState};
+use crate::db::accounts::{self, Role};
+
+/// Routes under `/api/research`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/research/rounds/{survey}/crosstab", get(crosstab))
+        .route("/research/rounds/{survey}/cleaning", get(cleaning))
+}
+
+/// Query of a cross-tab (see `omfang analyse crosstab --help`).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CrosstabQuery {
+    /// Item id, concept key or variable.
+    pub item: String,
+    /// `service-type`, `size-class`, `county`, `branch` or a variable.
+    pub by: String,
+    /// `respondent` (default) or `municipality`.
+    pub unit: Option<String>,
+    /// At the municipality unit: `once` (default) or `every`.
+    pub rule: Option<String>,
+    /// Hide counts below this.
+    pub suppress_below: Option<u64>,
+}
+
+fn unit(query: &CrosstabQuery) -> Result<analysis::clean::Unit, ApiError> {
+    use analysis::clean::{MunicipalityRule, Unit};
+    match (
+        query.unit.as_deref().unwrap_or("respondent"),
+        query.rule.as_deref().unwrap_or("once"),
+    ) {
+        ("respondent", _) => Ok(Unit::Respondent),
+        ("municipality", "once") => Ok(Unit::Municipality(MunicipalityRule::Once)),
+        ("municipality", "every") => Ok(Unit::Municipality(MunicipalityRule::Every)),
+        (u, r) => Err(ApiError::BadRequest(format!(
+            "unit `{u}` with rule `{r}`: use unit=respondent|municipality and rule=once|every"
+        ))),
+    }
+}
+
+/// `GET /api/research/rounds/{survey}/crosstab`: the JSON contract of `omfang analyse crosstab`.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "The cross-tab (see analysis::crosstab)", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn crosstab(
+    State(state): State<AppState>,
+    session: Session,
+    Path(survey): Path<String>,
+    Query(query): Query<CrosstabQuery>,
+) -> Result<Json<analysis::crosstab::Crosstab>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Researcher).await?;
+    let request = analysis::crosstab::CrosstabRequest {
+        item: query.item.clone(),
+        by: query.by.clone(),
+        unit: unit(&query)?,
+        suppress_below: query.suppress_below,
+    };
+    let c = crate::db::analysis::cleaned(&state.db, &survey).await?;
+    let table = analysis::crosstab::crosstab(&c.dataset, &c.roles, &c.cleaning, &request)
+        .map_err(crate::Error::from)?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "export",
+        &format!(
+            "crosstab {survey} item={} by={} unit={}",
+            query.item, query.by, table.unit
+        ),
+    )
+    .await?;
+    Ok(Json(table))
+}
+
+/// `GET /api/research/rounds/{survey}/cleaning`: respondents, analytic sample and flags.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/cleaning", tag = "research", params(("survey" = String, Path)), responses((status = 200, description = "Counts and flagged respondents", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn cleaning(
+    State(state): State<AppState>,
+    session: Session,
+    Path(survey): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Researcher).await?;
+    let c = crate::db::analysis::cleaned(&state.db, &survey).await?;
+    let keys = c.dataset.column("respondent");
+    let flagged: Vec<serde_json::Value> = (0..c.dataset.len())
+        .filter(|&r| {
+            !c.cleaning.analysable[r]
+                || c.cleaning.duplicate[r].is_some()
+                || c.cleaning.decision[r].is_some()
+        })
+        .map(|r| {
+            serde_json::json!({
+                "respondent": keys.map(|k| k.text(r)).unwrap_or_default(),
+                "analysable": c.cleaning.analysable[r],
+                "included": c.cleaning.included[r],
+                "duplicate": c.cleaning.duplicate[r].as_ref().map(|d| d.reason.clone()),
+                "decision": c.cleaning.decision[r],
+            })
+        })
+        .collect();
+    accounts::audit(&state.db, &user.user.email, "read_cleaning", &survey).await?;
+    Ok(Json(serde_json::json!({
+        "respondents": c.dataset.len(),
+        "included": c.cleaning.included.iter().filter(|&&i| i).count(),
+        "flagged": flagged,
+    })))
+}

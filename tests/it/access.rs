@@ -1,0 +1,299 @@
+//! Who gets what: every route of the API (as listed in the OpenAPI
+//! document) walked as anonymous, respondent of municipality A, researcher
+//! and administrator, on both databases; plus login rate limiting, the
+//! CSRF guard, the audit trail and `omfang user add`.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::durability::omfang_binary;
+use crate::helpers::{TestApp, on_both_databases, spawn_app};
+
+/// Who is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    RespondentA,
+    Researcher,
+    Admin,
+}
+
+const EVERYONE: [Who; 4] = [
+    Who::Anonymous,
+    Who::RespondentA,
+    Who::Researcher,
+    Who::Admin,
+];
+const RESEARCHER_PASSWORD: &str = "forsker-passord-2025";
+const ADMIN_PASSWORD: &str = "admin-passord-2025!";
+
+/// Logs in and returns the session cookie (`name=value`).
+async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>) {
+    let resp = app
+        .client
+        .post(format!("{}/api/auth/login", app.address))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("omfang_session="))
+        .map(|v| {
+            assert!(v.contains("HttpOnly"), "{v}");
+            assert!(v.contains("SameSite=Strict"), "{v}");
+            v.split(';').next().unwrap().to_owned()
+        });
+    (resp.status().as_u16(), cookie)
+}
+
+async fn call(
+    app: &TestApp,
+    cookie: Option<&str>,
+    method: &Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, String) {
+    let mut req = app
+        .client
+        .request(method.clone(), format!("{}{path}", app.address));
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().await.unwrap())
+}
+
+on_both_databases! {
+    async fn every_route_gives_each_kind_of_user_exactly_what_it_should(db: Db) {
+        let app = spawn_app(db).await;
+        use omfang::db::accounts::{Role, add_user};
+        use omfang::domain::EmailAddress;
+        add_user(&app.conn, &EmailAddress::parse("forsker@korus.no").unwrap(), Role::Researcher, RESEARCHER_PASSWORD).await.unwrap();
+        add_user(&app.conn, &EmailAddress::parse("admin@korus.no").unwrap(), Role::Admin, ADMIN_PASSWORD).await.unwrap();
+        let (status, researcher) = login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await;
+        assert_eq!(status, 200);
+        let (status, admin) = login(&app, "Admin@Korus.no", ADMIN_PASSWORD).await;
+        assert_eq!(status, 200, "e-mail is case-insensitive");
+        let (researcher, admin) = (researcher.unwrap(), admin.unwrap());
+
+        // Municipality A (Stavanger) and B (Bergen), each with a response.
+        let token_a = app.invite("1103", None).await;
+        let token_b = app.invite("4601", None).await;
+        let (_, a) = app.send(Method::POST, &format!("/api/r/{token_a}/responses"), json!({})).await;
+        let (_, b) = app.send(Method::POST, &format!("/api/r/{token_b}/responses"), json!({})).await;
+        let (id_a, id_b) = (a["id"].as_i64().unwrap(), b["id"].as_i64().unwrap());
+        let unknown = "A".repeat(43);
+
+        // (method, path template, body, expected status per Who)
+        let token_for = |who: Who| if who == Who::RespondentA { token_a.clone() } else { unknown.clone() };
+        let survey = "korus-2025";
+        let save = json!({"version": 1, "values": {"gate": 3}});
+        let version = json!({"version": 2});
+        let mut covered = BTreeSet::new();
+        let rows: Vec<(Method, &str, Option<Value>, [u16; 4])> = vec![
+            (Method::GET, "/api/health", None, [200; 4]),
+            (Method::GET, "/api/rounds", None, [200; 4]),
+            (Method::GET, "/api/rounds/{survey}/definition", None, [200; 4]),
+            (Method::GET, "/api/rounds/{survey}/definition.toml", None, [200; 4]),
+            (Method::GET, "/api/rounds/{survey}/codebook", None, [200; 4]),
+            (Method::GET, "/api/registry", None, [200; 4]),
+            (Method::GET, "/api/r/{token}", None, [404, 200, 404, 404]),
+            (Method::GET, "/api/r/{token}/definition", None, [404, 200, 404, 404]),
+            (Method::GET, "/api/r/{token}/registry", None, [404, 200, 404, 404]),
+            (Method::GET, "/api/r/{token}/responses/{id}", None, [404, 200, 404, 404]),
+            (Method::PUT, "/api/r/{token}/responses/{id}", Some(save.clone()), [404, 200, 404, 404]),
+            (Method::POST, "/api/r/{token}/responses/{id}/submit", Some(version.clone()), [404, 422, 404, 404]),
+            (Method::POST, "/api/r/{token}/responses/{id}/reopen", Some(version.clone()), [404, 409, 404, 404]),
+            (Method::POST, "/api/r/{token}/responses", Some(json!({})), [404, 201, 404, 404]),
+            (Method::GET, "/api/auth/me", None, [401, 401, 200, 200]),
+            (Method::GET, "/api/research/rounds/{survey}/crosstab?item=gate&by=size-class", None, [401, 401, 200, 200]),
+            (Method::GET, "/api/research/rounds/{survey}/cleaning", None, [401, 401, 200, 200]),
+            (Method::GET, "/api/admin/users", None, [401, 401, 403, 200]),
+            (Method::GET, "/api/admin/audit", None, [401, 401, 403, 200]),
+            (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
+            (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),
+            (Method::POST, "/api/auth/logout", Some(json!({})), [204, 204, 204, 204]),
+        ];
+        let mut failures = Vec::new();
+        for (method, template, body, expected) in &rows {
+            covered.insert((method.as_str().to_lowercase(), template.split('?').next().unwrap().to_owned()));
+            for (who, want) in EVERYONE.iter().zip(expected) {
+                // Logging out would end the session the later rows need; use a fresh one.
+                let fresh;
+                let cookie = match who {
+                    Who::Researcher if *template == "/api/auth/logout" => {
+                        fresh = login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await.1.unwrap();
+                        Some(fresh.as_str())
+                    }
+                    Who::Admin if *template == "/api/auth/logout" => {
+                        fresh = login(&app, "admin@korus.no", ADMIN_PASSWORD).await.1.unwrap();
+                        Some(fresh.as_str())
+                    }
+                    Who::Researcher => Some(researcher.as_str()),
+                    Who::Admin => Some(admin.as_str()),
+                    _ => None,
+                };
+                let path = template
+                    .replace("{survey}", survey)
+                    .replace("{token}", &token_for(*who))
+                    .replace("{id}", &id_a.to_string());
+                let (status, text) = call(&app, cookie, method, &path, body.as_ref()).await;
+                if status != *want {
+                    failures.push(format!("{who:?} {method} {template}: {status}, expected {want}: {text}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+        // Every route in the OpenAPI document is in the matrix.
+        let doc: Value = app.get_json("/api/openapi.json").await;
+        let mut listed = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                let template = path.replace("{survey_id}", "{survey}");
+                listed.insert((method.clone(), template));
+            }
+        }
+        let missing: Vec<_> = listed.difference(&covered).collect();
+        assert!(missing.is_empty(), "routes not in the access matrix: {missing:?}");
+
+        // Municipality A's token never reads or writes B's response.
+        for (method, path, body) in [
+            (Method::GET, format!("/api/r/{token_a}/responses/{id_b}"), None),
+            (Method::PUT, format!("/api/r/{token_a}/responses/{id_b}"), Some(json!({"version": 1, "values": {"gate": 3}}))),
+            (Method::POST, format!("/api/r/{token_a}/responses/{id_b}/submit"), Some(json!({"version": 1}))),
+            (Method::POST, format!("/api/r/{token_a}/responses/{id_b}/reopen"), Some(json!({"version": 1}))),
+        ] {
+            let (status, text) = call(&app, None, &method, &path, body.as_ref()).await;
+            assert_eq!(status, 404, "{method} {path}: {text}");
+        }
+        let (status, b_now) = call(&app, None, &Method::GET, &format!("/api/r/{token_b}/responses/{id_b}"), None).await;
+        assert_eq!(status, 200);
+        let b_now: Value = serde_json::from_str(&b_now).unwrap();
+        assert_eq!(b_now["version"], 1, "B's response is untouched: {b_now}");
+
+        // A researcher's session gives nothing on respondent routes, even with a real id.
+        let (status, _) = call(&app, Some(&researcher), &Method::GET, &format!("/api/r/{unknown}/responses/{id_b}"), None).await;
+        assert_eq!(status, 404);
+
+        // Cross-site requests are refused.
+        let resp = app
+            .client
+            .post(format!("{}/api/auth/login", app.address))
+            .header("origin", "https://evil.example")
+            .json(&json!({"email": "admin@korus.no", "password": ADMIN_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 403);
+
+        // The audit trail saw the logins, the failed login and the exports.
+        let (status, audit) = call(&app, Some(&admin), &Method::GET, "/api/admin/audit", None).await;
+        assert_eq!(status, 200);
+        let audit: Vec<Value> = serde_json::from_str(&audit).unwrap();
+        let actions: BTreeSet<&str> = audit.iter().map(|e| e["action"].as_str().unwrap()).collect();
+        for action in ["login", "login_failed", "export", "read_cleaning", "logout"] {
+            assert!(actions.contains(action), "no {action} in {actions:?}");
+        }
+        let users: Value = serde_json::from_str(&call(&app, Some(&admin), &Method::GET, "/api/admin/users", None).await.1).unwrap();
+        assert!(!users.to_string().contains("argon2"), "hashes never leave the server");
+
+        // Password change: the new password works, the old one no longer does.
+        let change = json!({"current": RESEARCHER_PASSWORD, "new": "et-nytt-langt-passord"});
+        let (status, text) = call(&app, Some(&researcher), &Method::POST, "/api/auth/password", Some(&change)).await;
+        assert_eq!(status, 204, "{text}");
+        assert_eq!(login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await.0, 401);
+        assert_eq!(login(&app, "forsker@korus.no", "et-nytt-langt-passord").await.0, 200);
+    }
+}
+
+on_both_databases! {
+    async fn login_is_rate_limited_and_passwords_are_hashed(db: Db) {
+        let app = spawn_app(db).await;
+        use omfang::db::accounts::{Role, add_user, app_user};
+        use omfang::domain::EmailAddress;
+        use sea_orm::EntityTrait;
+        add_user(&app.conn, &EmailAddress::parse("forsker@korus.no").unwrap(), Role::Researcher, RESEARCHER_PASSWORD).await.unwrap();
+        let stored = app_user::Entity::find().all(&app.conn).await.unwrap();
+        assert!(stored[0].password_hash.starts_with("$argon2id$"), "{}", stored[0].password_hash);
+        assert!(!stored[0].password_hash.contains(RESEARCHER_PASSWORD));
+        // Short passwords are refused.
+        assert!(add_user(&app.conn, &EmailAddress::parse("kort@korus.no").unwrap(), Role::Researcher, "kort").await.is_err());
+
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            statuses.push(login(&app, "forsker@korus.no", "feil-passord-123").await.0);
+        }
+        assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429]);
+        // Even the right password waits out the limit.
+        assert_eq!(login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await.0, 429);
+
+    }
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_never_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("users.db").display()
+    );
+    let run = |email: &str, password: &str| {
+        let mut child = Command::new(omfang_binary())
+            .args(["user", "add", "--role", "admin", email])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("leder@korus.no", ADMIN_PASSWORD);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created leder@korus.no (admin)"));
+    let again = run("leder@korus.no", ADMIN_PASSWORD);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let short = run("ny@korus.no", "kort");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let help = Command::new(omfang_binary())
+        .args(["user", "add", "--help"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("--password"));
+    let audit = Command::new(omfang_binary())
+        .args(["audit", "export"])
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        csv.starts_with("at,actor,action,detail") && csv.contains("user_added"),
+        "{csv}"
+    );
+}
