@@ -100,6 +100,19 @@ impl InvitationToken {
         Ok(Self(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
+    /// The token of a wave invitation: HMAC-SHA256 of the invitation's
+    /// random nonce under the server's secret. The database holds the nonce
+    /// and the token's hash, never the token; whoever holds the secret can
+    /// put the same link in an invitation and its reminders.
+    pub fn derive(secret: &[u8], nonce: &str) -> Self {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(b"invitation:");
+        mac.update(nonce.as_bytes());
+        Self(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
     /// Accepts the shape `generate` produces; anything else is not a token.
     pub fn parse(s: &str) -> Result<Self, Error> {
         let ok = s.len() == 43 && URL_SAFE_NO_PAD.decode(s).is_ok_and(|b| b.len() == 32);

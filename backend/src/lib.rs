@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 mod error;
 pub mod http;
+pub mod mail;
 pub mod registry;
 pub mod startup;
 pub mod telemetry;

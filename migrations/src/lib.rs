@@ -7,6 +7,7 @@ mod m20261123_02_create_registry;
 mod m20261123_03_create_responses;
 mod m20261123_04_create_analysis;
 mod m20261123_05_create_accounts;
+mod m20261123_06_create_outreach;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_03_create_responses::Migration),
             Box::new(m20261123_04_create_analysis::Migration),
             Box::new(m20261123_05_create_accounts::Migration),
+            Box::new(m20261123_06_create_outreach::Migration),
         ]
     }
 }

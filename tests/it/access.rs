@@ -125,6 +125,7 @@ on_both_databases! {
             (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
             (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),
             (Method::POST, "/api/auth/logout", Some(json!({})), [204, 204, 204, 204]),
+            (Method::GET, "/api/optout/{contact}/{signature}", None, [404; 4]),
         ];
         let mut failures = Vec::new();
         for (method, template, body, expected) in &rows {
@@ -148,7 +149,9 @@ on_both_databases! {
                 let path = template
                     .replace("{survey}", survey)
                     .replace("{token}", &token_for(*who))
-                    .replace("{id}", &id_a.to_string());
+                    .replace("{id}", &id_a.to_string())
+                    .replace("{contact}", "1")
+                    .replace("{signature}", "forged");
                 let (status, text) = call(&app, cookie, method, &path, body.as_ref()).await;
                 if status != *want {
                     failures.push(format!("{who:?} {method} {template}: {status}, expected {want}: {text}"));

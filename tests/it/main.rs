@@ -14,3 +14,4 @@ mod research;
 mod respondent;
 mod scipy;
 mod storage;
+mod waves;

@@ -329,6 +329,10 @@ fn ci() -> Result<()> {
         ("chromium-driver", "/usr/bin/chromedriver"),
         ("postgresql", "/usr/bin/pg_ctlcluster"),
         ("pspp", "/usr/bin/pspp"),
+        (
+            "python3-aiosmtpd",
+            "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
+        ),
     ])?;
     let pg_url = ensure_postgres()?;
     ensure_python_packages()?;

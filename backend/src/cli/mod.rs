@@ -1,8 +1,10 @@
 //! The command line: `omfang serve | migrate | definition | invite | registry | stats | import | analyse`.
 
 mod analysis;
+mod outreach;
 
 pub use self::analysis::{AnalyseCommand, CleanCommand, ImportCommand, OutputFormat, StatsCommand};
+pub use self::outreach::{ContactsCommand, WaveCommand};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ pub struct Cli {
 
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Serve the platform: migrate the database, load the shipped surveys, serve API and browser app.
     Serve(Settings),
@@ -63,6 +66,12 @@ pub enum Command {
     /// The audit trail: who did what and when.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Contacts per municipality (central mailboxes and named service contacts).
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+    /// Invitation waves and reminders by e-mail.
+    #[command(subcommand)]
+    Wave(WaveCommand),
 }
 
 /// `omfang user ...`
@@ -231,6 +240,8 @@ pub fn main() -> ExitCode {
             }
             w.flush().map_err(crate::Error::io("writing CSV"))
         }),
+        Command::Contacts(cmd) => block_on(self::outreach::run_contacts(cmd)),
+        Command::Wave(cmd) => block_on(self::outreach::run_wave(cmd)),
         Command::Serve(settings) => block_on(async move {
             let app = Application::build(&settings).await?;
             tracing::info!(

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod analysis;
 pub mod entity;
 pub mod journey;
+pub mod outreach;
 pub mod places;
 pub mod round;
 

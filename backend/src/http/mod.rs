@@ -4,6 +4,7 @@ mod admin;
 pub mod auth;
 mod error;
 pub mod openapi;
+mod outreach;
 mod research;
 mod respondent;
 mod rounds;
@@ -112,6 +113,7 @@ pub fn router(state: AppState, static_dir: &Path, secure_cookies: bool) -> Route
         .route("/openapi.json", axum::routing::get(openapi::document))
         .merge(rounds::router())
         .merge(respondent::router())
+        .merge(outreach::router())
         .merge(accounts)
         .fallback(error::api_not_found);
     Router::new()

@@ -4,7 +4,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::OpenApi;
 
-use super::{admin, auth, research, respondent, rounds};
+use super::{admin, auth, outreach, research, respondent, rounds};
 
 /// Shape of every error body (see `http/error.rs`).
 #[derive(Serialize, utoipa::ToSchema)]
@@ -51,6 +51,7 @@ pub struct ErrorResponse {
         research::cleaning,
         admin::users,
         admin::audit,
+        outreach::opt_out,
     ),
     components(schemas(ErrorResponse))
 )]

@@ -22,6 +22,9 @@ pub struct Model {
     pub token_sha256: String,
     /// When it was created.
     pub created_at: DateTimeUtc,
+    /// For invitations made by a wave: the nonce the token is derived from
+    /// (with the server's secret; see `InvitationToken::derive`).
+    pub token_nonce: Option<String>,
 }
 
 /// No relations declared (queries join by id).

@@ -1,0 +1,509 @@
+//! Contacts, invitation waves and the outbox.
+//!
+//! A wave is composed in one transaction: the selection of contacts is
+//! resolved, each contact gets its invitation for the round (created once,
+//! with a nonce its token is derived from, so reminders carry the same link),
+//! and one outbox row per contact is written with the message rendered
+//! except for the link. `crate::mail` then delivers the outbox.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Utc;
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::entity::{invitation, response};
+use super::{places, round};
+use crate::Error;
+use crate::domain::{EmailAddress, MunicipalityNumber};
+
+/// Contact rows.
+pub mod contact {
+    use sea_orm::entity::prelude::*;
+
+    /// A person or mailbox to invite for a municipality.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "contact")]
+    pub struct Model {
+        /// Row id.
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        /// Municipality.
+        pub municipality_number: String,
+        /// District or agency (Oslo).
+        pub district_number: Option<String>,
+        /// `postmottak` (central mailbox) or `tjeneste` (a named service contact).
+        pub kind: String,
+        /// Name, if a person.
+        pub name: Option<String>,
+        /// E-mail, lower case.
+        pub email: String,
+        /// Deactivated contacts get no mail.
+        pub active: bool,
+        /// Asked to get no more mail (the opt-out link).
+        pub opted_out: bool,
+        /// Why mail to this address failed permanently, if it did.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub bounce_reason: Option<String>,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations declared.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Wave rows.
+pub mod wave {
+    use sea_orm::entity::prelude::*;
+
+    /// One invitation wave or reminder.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "wave")]
+    pub struct Model {
+        /// Row id.
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        /// Survey round.
+        pub round_id: i32,
+        /// `invitation` or `reminder`.
+        pub kind: String,
+        /// Subject line.
+        pub subject: String,
+        /// Body template with merge fields.
+        #[sea_orm(column_type = "Text")]
+        pub template: String,
+        /// Deadline as written in the mail.
+        pub deadline: String,
+        /// The selection, as JSON.
+        #[sea_orm(column_type = "Text")]
+        pub selection: String,
+        /// Who sent it.
+        pub created_by: String,
+        /// When.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations declared.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Outbox rows.
+pub mod outbox {
+    use sea_orm::entity::prelude::*;
+
+    /// One mail of a wave.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox")]
+    pub struct Model {
+        /// Row id (also in the Message-ID).
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        /// Wave.
+        pub wave_id: i32,
+        /// Contact.
+        pub contact_id: i32,
+        /// The contact's invitation in the round.
+        pub invitation_id: i32,
+        /// Recipient.
+        pub to_email: String,
+        /// Subject.
+        pub subject: String,
+        /// Body with `{lenke}` and `{avmelding}` still to fill in at sending.
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        /// `pending`, `sending`, `sent` or `failed`.
+        pub status: String,
+        /// Delivery attempts so far.
+        pub attempts: i32,
+        /// The last error.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub last_error: Option<String>,
+        /// Not before.
+        pub next_attempt_at: DateTimeUtc,
+        /// When the SMTP server accepted it.
+        pub sent_at: Option<DateTimeUtc>,
+    }
+
+    /// No relations declared.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Contact kinds.
+pub const KINDS: [&str; 2] = ["postmottak", "tjeneste"];
+
+#[derive(Deserialize)]
+struct ContactRow {
+    municipality_number: String,
+    #[serde(default)]
+    district_number: String,
+    kind: String,
+    #[serde(default)]
+    name: String,
+    email: String,
+}
+
+/// Imports contacts (columns `municipality_number,district_number,kind,name,email`).
+/// Every bad row is listed with its line; nothing is imported unless all are
+/// good. A contact already known for the municipality (same e-mail, also
+/// within the file) is merged: its name, kind and district are updated.
+/// Returns (new, merged).
+pub async fn import_contacts(
+    db: &DatabaseConnection,
+    csv_text: &str,
+) -> Result<(usize, usize), Error> {
+    let registry = places::load(db, crate::registry::POPULATION_YEAR).await?;
+    let known: BTreeSet<&str> = registry
+        .municipalities
+        .iter()
+        .map(|m| m.number.as_str())
+        .collect();
+    let districts: BTreeMap<&str, &str> = registry
+        .districts
+        .iter()
+        .map(|d| (d.number.as_str(), d.municipality.as_str()))
+        .collect();
+    let mut errors = Vec::new();
+    let mut rows: BTreeMap<(String, String), ContactRow> = BTreeMap::new();
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    for (i, row) in reader.deserialize::<ContactRow>().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        let mut problems = Vec::new();
+        let number = MunicipalityNumber::parse(row.municipality_number.trim())
+            .map(|m| m.as_str().to_owned());
+        match &number {
+            Ok(n) if !known.contains(n.as_str()) => {
+                problems.push(format!("unknown municipality number {n}"))
+            }
+            Ok(_) => {}
+            Err(_) => problems.push(format!(
+                "municipality number {:?} is not 4 digits",
+                row.municipality_number
+            )),
+        }
+        let email = EmailAddress::parse(row.email.trim());
+        if email.is_err() {
+            problems.push(format!("bad e-mail address {:?}", row.email));
+        }
+        if !KINDS.contains(&row.kind.trim()) {
+            problems.push(format!("kind {:?} is not postmottak or tjeneste", row.kind));
+        }
+        let district = row.district_number.trim();
+        if !district.is_empty() {
+            match (districts.get(district), &number) {
+                (Some(m), Ok(n)) if m == n => {}
+                _ => problems.push(format!(
+                    "district {district} is not a district of {}",
+                    row.municipality_number.trim()
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            errors.push(format!("line {line}: {}", problems.join("; ")));
+            continue;
+        }
+        if let (Ok(n), Ok(e)) = (number, email) {
+            let email = e.as_str().to_lowercase();
+            rows.insert(
+                (n.clone(), email.clone()),
+                ContactRow {
+                    municipality_number: n,
+                    district_number: district.to_owned(),
+                    kind: row.kind.trim().to_owned(),
+                    name: row.name.trim().to_owned(),
+                    email,
+                },
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Import(errors));
+    }
+    let txn = db.begin().await?;
+    let (mut new, mut merged) = (0, 0);
+    let now = Utc::now();
+    for ((m, e), row) in rows {
+        let existing = contact::Entity::find()
+            .filter(contact::Column::MunicipalityNumber.eq(m.as_str()))
+            .filter(contact::Column::Email.eq(e.as_str()))
+            .one(&txn)
+            .await?;
+        let name = Some(row.name).filter(|n| !n.is_empty());
+        let district = Some(row.district_number).filter(|d| !d.is_empty());
+        match existing {
+            Some(c) => {
+                let mut a: contact::ActiveModel = c.into();
+                a.kind = Set(row.kind);
+                a.name = Set(name);
+                a.district_number = Set(district);
+                a.updated_at = Set(now);
+                a.update(&txn).await?;
+                merged += 1;
+            }
+            None => {
+                contact::ActiveModel {
+                    municipality_number: Set(m),
+                    district_number: Set(district),
+                    kind: Set(row.kind),
+                    name: Set(name),
+                    email: Set(e),
+                    active: Set(true),
+                    opted_out: Set(false),
+                    bounce_reason: Set(None),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                new += 1;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok((new, merged))
+}
+
+/// Who a wave goes to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// `all`, `not-invited` or `not-submitted`.
+    pub who: String,
+    /// Only this county (2 digits).
+    pub county: Option<String>,
+    /// Only this size class (`small`, `medium`, `large`).
+    pub size_class: Option<String>,
+}
+
+/// A wave to compose.
+#[derive(Debug, Clone)]
+pub struct NewWave {
+    /// Round id (`korus-2025`).
+    pub survey_id: String,
+    /// `invitation` or `reminder` (reminders go only to municipalities that have not submitted).
+    pub kind: String,
+    /// Subject (UTF-8).
+    pub subject: String,
+    /// Body with merge fields `{kommune}`, `{navn}`, `{frist}`, `{lenke}`, `{avmelding}`.
+    pub template: String,
+    /// Deadline text.
+    pub deadline: String,
+    /// Who gets it.
+    pub selection: Selection,
+    /// Who sends it.
+    pub created_by: String,
+}
+
+/// Fills the merge fields known when composing; `{lenke}` and
+/// `{avmelding}` stay for the sender (they hold secrets).
+pub fn render(template: &str, municipality: &str, name: Option<&str>, deadline: &str) -> String {
+    template
+        .replace("{kommune}", municipality)
+        .replace("{navn}", name.unwrap_or(""))
+        .replace("{frist}", deadline)
+}
+
+/// Composes a wave: resolves the selection, creates missing invitations and
+/// writes the outbox, all in one transaction. Returns the wave and its size.
+pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Model, usize), Error> {
+    if !matches!(w.kind.as_str(), "invitation" | "reminder") {
+        return Err(Error::BadRequest(format!(
+            "kind {:?}: invitation or reminder",
+            w.kind
+        )));
+    }
+    if !matches!(
+        w.selection.who.as_str(),
+        "all" | "not-invited" | "not-submitted"
+    ) {
+        return Err(Error::BadRequest(format!(
+            "selection {:?}: all, not-invited or not-submitted",
+            w.selection.who
+        )));
+    }
+    for field in ["{lenke}"] {
+        if !w.template.contains(field) {
+            return Err(Error::BadRequest(format!(
+                "the template has no {field} (the personal link)"
+            )));
+        }
+    }
+    let r = round::find(db, &w.survey_id).await?;
+    let registry = places::load(db, r.registry_year).await?;
+    let contacts = contact::Entity::find()
+        .filter(contact::Column::Active.eq(true))
+        .filter(contact::Column::OptedOut.eq(false))
+        .filter(contact::Column::BounceReason.is_null())
+        .order_by_asc(contact::Column::Id)
+        .all(db)
+        .await?;
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::RoundId.eq(r.id))
+        .all(db)
+        .await?;
+    let submitted: BTreeSet<String> = response::Entity::find()
+        .filter(response::Column::RoundId.eq(r.id))
+        .filter(response::Column::Status.eq("submitted"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.municipality_number)
+        .collect();
+    let place = |n: &str| registry.municipalities.iter().find(|m| m.number == n);
+    let reminder = w.kind == "reminder";
+    let chosen: Vec<&contact::Model> = contacts
+        .iter()
+        .filter(|c| {
+            let Some(m) = place(&c.municipality_number) else {
+                return false;
+            };
+            let invited = invitations
+                .iter()
+                .any(|i| i.email == c.email && i.municipality_number == c.municipality_number);
+            w.selection.county.as_ref().is_none_or(|k| *k == m.county)
+                && w.selection
+                    .size_class
+                    .as_ref()
+                    .is_none_or(|s| format!("{:?}", m.size_class).to_lowercase() == *s)
+                && match w.selection.who.as_str() {
+                    "not-invited" => !invited,
+                    "not-submitted" => !submitted.contains(&c.municipality_number),
+                    _ => true,
+                }
+                && (!reminder || (invited && !submitted.contains(&c.municipality_number)))
+        })
+        .collect();
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let wave = wave::ActiveModel {
+        round_id: Set(r.id),
+        kind: Set(w.kind.clone()),
+        subject: Set(w.subject.clone()),
+        template: Set(w.template.clone()),
+        deadline: Set(w.deadline.clone()),
+        selection: Set(serde_json::to_string(&w.selection).unwrap_or_default()),
+        created_by: Set(w.created_by.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for c in &chosen {
+        let existing = invitations.iter().find(|i| {
+            i.email == c.email
+                && i.municipality_number == c.municipality_number
+                && i.token_nonce.is_some()
+        });
+        let invitation_id = match existing {
+            Some(i) => i.id,
+            None => {
+                let nonce = crate::domain::InvitationToken::generate()?
+                    .expose()
+                    .to_owned();
+                let token = crate::domain::InvitationToken::derive(&crate::mail::secret()?, &nonce);
+                invitation::ActiveModel {
+                    round_id: Set(r.id),
+                    municipality_number: Set(c.municipality_number.clone()),
+                    district_number: Set(c.district_number.clone()),
+                    email: Set(c.email.clone()),
+                    token_sha256: Set(token.hash()),
+                    created_at: Set(now),
+                    token_nonce: Set(Some(nonce)),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+                .id
+            }
+        };
+        let municipality = place(&c.municipality_number)
+            .map_or(c.municipality_number.as_str(), |m| m.name.as_str());
+        outbox::ActiveModel {
+            wave_id: Set(wave.id),
+            contact_id: Set(c.id),
+            invitation_id: Set(invitation_id),
+            to_email: Set(c.email.clone()),
+            subject: Set(render(
+                &w.subject,
+                municipality,
+                c.name.as_deref(),
+                &w.deadline,
+            )),
+            body: Set(render(
+                &w.template,
+                municipality,
+                c.name.as_deref(),
+                &w.deadline,
+            )),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            last_error: Set(None),
+            next_attempt_at: Set(now),
+            sent_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    super::accounts::audit(
+        &txn,
+        &w.created_by,
+        "wave",
+        &format!(
+            "{} {} to {} contacts ({:?})",
+            w.kind,
+            w.survey_id,
+            chosen.len(),
+            w.selection
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((wave, chosen.len()))
+}
+
+/// Counts of a wave's outbox by status.
+pub async fn progress(
+    db: &DatabaseConnection,
+    wave_id: i32,
+) -> Result<BTreeMap<String, usize>, Error> {
+    let mut out = BTreeMap::new();
+    for row in outbox::Entity::find()
+        .filter(outbox::Column::WaveId.eq(wave_id))
+        .all(db)
+        .await?
+    {
+        *out.entry(row.status).or_default() += 1;
+    }
+    Ok(out)
+}
+
+/// Marks a contact opted out (the opt-out link).
+pub async fn opt_out(db: &DatabaseConnection, contact_id: i32) -> Result<contact::Model, Error> {
+    let c = contact::Entity::find_by_id(contact_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("contact".into()))?;
+    let mut a: contact::ActiveModel = c.into();
+    a.opted_out = Set(true);
+    a.updated_at = Set(Utc::now());
+    let c = a.update(db).await?;
+    super::accounts::audit(db, &c.email, "opted_out", &c.municipality_number).await?;
+    Ok(c)
+}

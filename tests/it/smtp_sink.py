@@ -1,0 +1,41 @@
+"""A real SMTP server for omfang's wave tests (Debian's python3-aiosmtpd).
+
+Usage: smtp_sink.py PORT FILE. Appends one JSON line per accepted message
+to FILE: envelope sender and recipients, the decoded subject and body, and
+the Message-ID. Refuses recipients whose address starts with "bounce" with
+a permanent 550. Prints "ready" once listening; stops on SIGTERM.
+"""
+import email
+import email.policy
+import json
+import signal
+import sys
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().startswith("bounce"):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with open(sys.argv[2], "a", encoding="utf-8") as f:
+            f.write(json.dumps({
+                "from": envelope.mail_from,
+                "to": envelope.rcpt_tos,
+                "subject": str(message["subject"]),
+                "message_id": str(message["message-id"]),
+                "body": message.get_content(),
+            }, ensure_ascii=False) + "\n")
+        return "250 OK"
+
+
+controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+signal.sigwait([signal.SIGTERM, signal.SIGINT])
+controller.stop()

@@ -1,0 +1,222 @@
+//! Invitation waves over SMTP to a real server process on loopback
+//! (Debian's python3-aiosmtpd), on both databases: the SMTP server is
+//! stopped mid-wave and started again, and every recipient still gets
+//! exactly one mail; UTF-8 subjects, personal links that open the survey,
+//! bounces, reminders with the same link, and the opt-out link.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::durability::omfang_binary;
+use crate::helpers::{fresh_database, on_both_databases};
+
+struct Sink(Child);
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Sink {
+    fn start(port: u16, file: &Path) -> Sink {
+        let python =
+            std::env::var("OMFANG_SMTP_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
+        let mut child = Command::new(&python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/it/smtp_sink.py"))
+            .arg(port.to_string())
+            .arg(file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {python} (python3-aiosmtpd): {e}"));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "ready",
+            "the SMTP server did not start (is python3-aiosmtpd installed?)"
+        );
+        Sink(child)
+    }
+
+    fn stop(mut self) {
+        // SIGTERM lets the server stop listening; kill is the fallback.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+        let _ = self.0.kill();
+    }
+}
+
+fn received(file: &Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn omfang(url: &str, secret: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(omfang_binary());
+    cmd.args(args)
+        .env("DATABASE_URL", url)
+        .env("OMFANG_SECRET_FILE", secret)
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn token_in(body: &str) -> String {
+    let at = body.find("/svar/").expect("a personal link") + "/svar/".len();
+    body[at..at + 43].to_owned()
+}
+
+on_both_databases! {
+    async fn a_wave_survives_the_smtp_server_going_away_and_sends_each_mail_once(db: Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, _guard) = fresh_database(db, dir.path()).await;
+        let secret = dir.path().join("omfang.key");
+
+        // Contacts: a bad file is refused whole; a good one imports, merging a duplicate.
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "municipality_number,district_number,kind,name,email\n1103,,tjeneste,Ola,ikke-en-adresse\n9999,,postmottak,,post@x.no\n").unwrap();
+        let out = omfang(&url, &secret, &["contacts", "import", bad.to_str().unwrap()]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("line 2") && err.contains("line 3"), "{err}");
+        let mut csv = String::from("municipality_number,district_number,kind,name,email\n");
+        let municipalities = ["1103", "4601", "5001", "1101", "3201", "1506", "1804", "5501", "3301", "4204"];
+        for (i, m) in municipalities.iter().enumerate() {
+            csv.push_str(&format!("{m},,tjeneste,Kari Ås {i},kontakt{i}@kommune{m}.no\n"));
+        }
+        csv.push_str("0301,030101,tjeneste,Bjørn Øvre,bydel@oslo.kommune.no\n");
+        csv.push_str("0301,030101,tjeneste,Bjørn Øvre-Æsop,BYDEL@oslo.kommune.no\n"); // merged
+        csv.push_str("1103,,postmottak,,bounce@stavanger.kommune.no\n");
+        let good = dir.path().join("contacts.csv");
+        std::fs::write(&good, csv).unwrap();
+        let out = omfang(&url, &secret, &["contacts", "import", good.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("imported 12 new contacts, merged 0"), "{}", String::from_utf8_lossy(&out.stdout));
+
+        let template = dir.path().join("invitasjon.txt");
+        std::fs::write(&template, "Hei {navn}!\n\nKORUS ber {kommune} svare på omfangsundersøkelsen innen {frist}:\n{lenke}\n\nVil du ikke ha flere e-poster: {avmelding}\n").unwrap();
+        let smtp_port = free_port();
+        let mails = dir.path().join("mails.jsonl");
+        let sink = Sink::start(smtp_port, &mails);
+        let smtp = format!("smtp://127.0.0.1:{smtp_port}");
+        let mut wave = omfang(&url, &secret, &[
+            "wave", "send", "--round", "korus-2025", "--select", "all",
+            "--subject", "Omfangsundersøkelsen: {kommune} – svar innen {frist}",
+            "--template", template.to_str().unwrap(), "--deadline", "16. mai 2025",
+            "--smtp-url", &smtp, "--per-minute", "300", "--base-url", "http://127.0.0.1:9",
+            "--by", "admin@korus.no",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+        // Stop the SMTP server mid-wave, keep it away for a while, start it again.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while received(&mails).len() < 4 {
+            assert!(Instant::now() < deadline, "no mail arrived");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        sink.stop();
+        let during = received(&mails).len();
+        assert!(during < 11, "the outage came mid-wave ({during} sent)");
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let _sink = Sink::start(smtp_port, &mails);
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let status = loop {
+            if let Some(status) = wave.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "the wave did not finish after the SMTP server came back");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let out = wave.wait_with_output().unwrap();
+        assert!(status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+        // Exactly one mail per recipient; the bounce is recorded, not retried.
+        let got = received(&mails);
+        let mut per_recipient: BTreeMap<String, usize> = BTreeMap::new();
+        for m in &got {
+            for to in m["to"].as_array().unwrap() {
+                *per_recipient.entry(to.as_str().unwrap().to_lowercase()).or_default() += 1;
+            }
+        }
+        assert_eq!(per_recipient.len(), 11, "{per_recipient:?}");
+        assert!(per_recipient.values().all(|&n| n == 1), "{per_recipient:?}");
+        assert!(!per_recipient.contains_key("bounce@stavanger.kommune.no"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("\"sent\": 11") && stdout.contains("\"failed\": 1"), "{stdout}");
+
+        // UTF-8 subject and body, the personal link opens the survey.
+        let oslo = got.iter().find(|m| m["to"][0] == "bydel@oslo.kommune.no").unwrap();
+        assert_eq!(oslo["subject"], "Omfangsundersøkelsen: Oslo – svar innen 16. mai 2025");
+        let body = oslo["body"].as_str().unwrap();
+        assert!(body.contains("Hei Bjørn Øvre-Æsop!"), "merged contact's newest name: {body}");
+        assert!(oslo["message_id"].as_str().unwrap().starts_with("<omfang-"));
+        let server_port = free_port();
+        let mut server = omfang(&url, &secret, &["serve", "--bind", &format!("127.0.0.1:{server_port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let client = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{server_port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while client.get(format!("{base}/api/health")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "omfang did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let token = token_in(body);
+        let opened: Value = client.get(format!("{base}/api/r/{token}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(opened["municipality"], "0301", "{opened}");
+
+        // The opt-out link works; a reminder skips that contact and repeats the same link to the rest.
+        let stavanger = got.iter().find(|m| m["to"][0] == "kontakt0@kommune1103.no").unwrap();
+        let opt_out = stavanger["body"].as_str().unwrap().split_whitespace().find(|w| w.contains("/api/optout/")).unwrap();
+        let opt_out = opt_out.replace("http://127.0.0.1:9", &base);
+        let resp = client.get(&opt_out).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        let forged = format!("{}0", &opt_out[..opt_out.len() - 1]);
+        assert_eq!(client.get(&forged).send().await.unwrap().status().as_u16(), 404);
+        let _ = server.kill();
+        let _ = server.wait();
+        let before = got.len();
+        let out = omfang(&url, &secret, &[
+            "wave", "send", "--round", "korus-2025", "--kind", "reminder", "--select", "not-submitted",
+            "--subject", "Påminnelse: omfangsundersøkelsen", "--template", template.to_str().unwrap(),
+            "--deadline", "16. mai 2025", "--smtp-url", &smtp, "--per-minute", "6000", "--base-url", "http://127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let reminders: Vec<Value> = received(&mails).split_off(before);
+        assert_eq!(reminders.len(), 10, "11 invited, one opted out");
+        assert!(reminders.iter().all(|m| m["to"][0] != "kontakt0@kommune1103.no"));
+        let oslo_reminder = reminders.iter().find(|m| m["to"][0] == "bydel@oslo.kommune.no").unwrap();
+        assert_eq!(token_in(oslo_reminder["body"].as_str().unwrap()), token, "the reminder repeats the invitation's link");
+
+        // The audit trail has the waves and the opt-out.
+        let audit = omfang(&url, &secret, &["audit", "export"]).output().unwrap();
+        let audit = String::from_utf8_lossy(&audit.stdout);
+        assert!(audit.contains(",wave,") && audit.contains("opted_out") && audit.contains("contacts_imported"), "{audit}");
+    }
+}
