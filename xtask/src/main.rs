@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod bench_analysis;
+mod bench_mail;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
@@ -36,6 +37,8 @@ Commands:
                    Analysis benchmark: the full report on N synthetic respondents (default
                    1 000 000) against the same cross-tabs and tests in pandas + scipy, and
                    the report of a 245-respondent round; prints time and peak memory.
+  bench-mail [N]   A wave of N mails (default 10 000), unthrottled, to a real SMTP server on
+                   loopback: time, mails per second, every recipient exactly once.
   ci               Install what the tests need (wasm target, chromium, chromedriver,
                    PostgreSQL), then run formatting, clippy, wasm builds and every test
                    on SQLite and PostgreSQL, including the browser tests.
@@ -56,6 +59,9 @@ fn main() -> ExitCode {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(1_000_000),
         ),
+        Some("bench-mail") => {
+            bench_mail::run_bench(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10_000))
+        }
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
