@@ -25,7 +25,7 @@ impl Application {
         db::migrate(&db).await?;
         db::places::seed_shipped(&db).await?;
         for text in SHIPPED_SURVEYS {
-            db::round::ensure(&db, text).await?;
+            db::round::ensure_shipped(&db, text).await?;
         }
         let listener = TcpListener::bind(settings.bind)
             .await

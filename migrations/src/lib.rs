@@ -8,6 +8,7 @@ mod m20261123_03_create_responses;
 mod m20261123_04_create_analysis;
 mod m20261123_05_create_accounts;
 mod m20261123_06_create_outreach;
+mod m20261123_07_round_window;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_04_create_analysis::Migration),
             Box::new(m20261123_05_create_accounts::Migration),
             Box::new(m20261123_06_create_outreach::Migration),
+            Box::new(m20261123_07_round_window::Migration),
         ]
     }
 }

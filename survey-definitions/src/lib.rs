@@ -9,6 +9,7 @@
 
 mod answer;
 mod codebook;
+mod compat;
 mod diagnostic;
 pub mod expr;
 mod lint;
@@ -18,6 +19,7 @@ mod validate;
 
 pub use answer::{Answer, AnswerSet, format_number, normalize, parse_decimal};
 pub use codebook::{CodeLabel, Codebook, CodebookConcept, CodebookItem, CodebookSurvey};
+pub use compat::incompatibilities;
 pub use diagnostic::{Diagnostic, Level, line_column};
 pub use expr::{Expression, Value};
 pub use lint::lint;

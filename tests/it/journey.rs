@@ -170,3 +170,37 @@ on_both_databases! {
         assert_eq!(omfang::db::places::load(&app.conn, 2024).await.unwrap().municipalities.len(), 357, "other years untouched");
     }
 }
+
+on_both_databases! {
+    async fn a_closed_round_refuses_writes_in_norwegian_and_keeps_the_answers(db: Db) {
+        let app = crate::helpers::spawn_app(db).await;
+        let token = app.invite("1103", None).await;
+        let (status, created) = app.send(reqwest::Method::POST, &format!("/api/r/{token}/responses"), serde_json::json!({})).await;
+        assert_eq!(status, 201);
+        let id = created["id"].as_i64().unwrap();
+        let path = format!("/api/r/{token}/responses/{id}");
+        let (status, _) = app.send(reqwest::Method::PUT, &path, serde_json::json!({"version": 1, "values": {"gate": 3}})).await;
+        assert_eq!(status, 200);
+        let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+        omfang::db::round::set_window(&app.conn, "korus-2025", None, Some(past)).await.unwrap();
+        // The server rechecks a round at most once a second.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let (status, body) = app.send(reqwest::Method::PUT, &path, serde_json::json!({"version": 2, "values": {"gate": 1}})).await;
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["error"], "closed");
+        assert!(body["message"].as_str().unwrap().starts_with("Undersøkelsen ble stengt for svar"), "{body}");
+        for (method, p) in [
+            (reqwest::Method::POST, format!("/api/r/{token}/responses")),
+            (reqwest::Method::POST, format!("{path}/submit")),
+            (reqwest::Method::POST, format!("{path}/reopen")),
+        ] {
+            let (status, body) = app.send(method, &p, serde_json::json!({"version": 2})).await;
+            assert_eq!(status, 403, "{p}: {body}");
+        }
+        let (status, now) = app.get(&path).await;
+        assert_eq!(status, 200);
+        let now: serde_json::Value = serde_json::from_str(&now).unwrap();
+        assert_eq!(now["version"], 2);
+        assert_eq!(now["answers"]["values"]["gate"], 3, "the saved answer is kept");
+    }
+}

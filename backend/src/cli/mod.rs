@@ -72,6 +72,60 @@ pub enum Command {
     /// Invitation waves and reminders by e-mail.
     #[command(subcommand)]
     Wave(WaveCommand),
+    /// Survey rounds: definitions (frozen once answered) and answering windows.
+    #[command(subcommand)]
+    Round(RoundCommand),
+}
+
+/// `omfang round ...`
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// List the rounds with their definition version and answering window.
+    List {
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Create a round from a definition file, or load a corrected version of its definition.
+    /// Lint errors refuse it; once the round has answers, only wording may change (item ids,
+    /// kinds, variables and answer codes may not; the refusal says which).
+    Load {
+        /// Definition file (TOML).
+        file: PathBuf,
+        /// Who loads it (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Set when a round accepts answers (RFC 3339, or YYYY-MM-DD for 00:00 UTC that day).
+    /// Outside the window respondents can read but not save, submit or reopen.
+    Dates {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Opens at (omit: open from the start).
+        #[arg(long)]
+        opens: Option<String>,
+        /// Closes at (omit: no deadline).
+        #[arg(long)]
+        closes: Option<String>,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}
+
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::Error> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| crate::Error::BadRequest(format!("{text:?} is not YYYY-MM-DD or RFC 3339")))
 }
 
 /// `omfang user ...`
@@ -242,6 +296,66 @@ pub fn main() -> ExitCode {
         }),
         Command::Contacts(cmd) => block_on(self::outreach::run_contacts(cmd)),
         Command::Wave(cmd) => block_on(self::outreach::run_wave(cmd)),
+        Command::Round(RoundCommand::List { database_url }) => block_on(async move {
+            let db = prepared(&database_url).await?;
+            for r in crate::db::round::list(&db).await? {
+                let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                    t.map_or("–".to_owned(), |t| t.to_rfc3339())
+                };
+                println!(
+                    "{}\t{}\tdefinition v{}\topens {}\tcloses {}\t{}",
+                    r.survey_id,
+                    r.round_year,
+                    r.definition_version,
+                    when(r.opens_at),
+                    when(r.closes_at),
+                    r.title
+                );
+            }
+            Ok(())
+        }),
+        Command::Round(RoundCommand::Load {
+            file,
+            by,
+            database_url,
+        }) => block_on(async move {
+            let text = std::fs::read_to_string(&file)
+                .map_err(crate::Error::io(format!("reading {}", file.display())))?;
+            let db = prepared(&database_url).await?;
+            let r = crate::db::round::ensure(&db, &text).await?;
+            crate::db::accounts::audit(
+                &db,
+                &by,
+                "round_loaded",
+                &format!(
+                    "{} definition v{} ({})",
+                    r.survey_id, r.definition_version, r.definition_sha256
+                ),
+            )
+            .await?;
+            println!("{}: definition v{}", r.survey_id, r.definition_version);
+            Ok(())
+        }),
+        Command::Round(RoundCommand::Dates {
+            round,
+            opens,
+            closes,
+            database_url,
+        }) => block_on(async move {
+            let opens = opens.as_deref().map(parse_time).transpose()?;
+            let closes = closes.as_deref().map(parse_time).transpose()?;
+            let db = prepared(&database_url).await?;
+            let r = crate::db::round::set_window(&db, &round, opens, closes).await?;
+            crate::db::accounts::audit(
+                &db,
+                "cli",
+                "round_dates",
+                &format!("{round}: {:?} – {:?}", r.opens_at, r.closes_at),
+            )
+            .await?;
+            println!("{round}: opens {:?}, closes {:?}", r.opens_at, r.closes_at);
+            Ok(())
+        }),
         Command::Serve(settings) => block_on(async move {
             let app = Application::build(&settings).await?;
             tracing::info!(
@@ -318,7 +432,7 @@ pub(crate) async fn prepared(
     crate::db::migrate(&db).await?;
     crate::db::places::seed_shipped(&db).await?;
     for text in crate::startup::SHIPPED_SURVEYS {
-        crate::db::round::ensure(&db, text).await?;
+        crate::db::round::ensure_shipped(&db, text).await?;
     }
     Ok(db)
 }

@@ -33,6 +33,12 @@ pub struct Model {
     pub registry_year: i32,
     /// When its definition last changed.
     pub updated_at: DateTimeUtc,
+    /// Answers are accepted from (none: from creation).
+    pub opens_at: Option<DateTimeUtc>,
+    /// Answers are accepted until (none: no deadline).
+    pub closes_at: Option<DateTimeUtc>,
+    /// 1 for the first definition; +1 for each correction.
+    pub definition_version: i32,
 }
 
 /// Survey rounds have no relations yet.
@@ -40,6 +46,27 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Whether a round accepts answers at `now`, as a Norwegian message if not.
+pub fn window_check(
+    opens_at: Option<DateTimeUtc>,
+    closes_at: Option<DateTimeUtc>,
+    now: DateTimeUtc,
+) -> Result<(), String> {
+    if let Some(o) = opens_at.filter(|o| now < *o) {
+        return Err(format!(
+            "Undersøkelsen åpner for svar {}.",
+            o.format("%d.%m.%Y kl. %H.%M (UTC)")
+        ));
+    }
+    if let Some(c) = closes_at.filter(|c| now >= *c) {
+        return Err(format!(
+            "Undersøkelsen ble stengt for svar {}. Svarene som er lagret, er tatt vare på.",
+            c.format("%d.%m.%Y kl. %H.%M (UTC)")
+        ));
+    }
+    Ok(())
+}
 
 impl Model {
     /// Parses the stored definition with the engine.
@@ -68,8 +95,26 @@ pub async fn ensure(db: &DatabaseConnection, text: &str) -> Result<Model, Error>
     {
         Some(existing) if existing.definition_sha256 == hash => Ok(existing),
         Some(existing) => {
+            // Once answers exist, only the wording may change.
+            let answered = crate::db::entity::response::Entity::find()
+                .filter(crate::db::entity::response::Column::RoundId.eq(existing.id))
+                .one(db)
+                .await?
+                .is_some();
+            if answered {
+                let problems = survey_definitions::incompatibilities(&existing.parsed()?, &def);
+                if !problems.is_empty() {
+                    return Err(Error::BadRequest(format!(
+                        "round {} has answers, so its item ids and answer codes are frozen; refused:\n{}",
+                        def.survey.id,
+                        problems.join("\n")
+                    )));
+                }
+            }
             tracing::info!(survey = %def.survey.id, old = %existing.definition_sha256, new = %hash, "definition changed; updating round");
+            let version = existing.definition_version + 1;
             let mut active: ActiveModel = existing.into();
+            active.definition_version = Set(version);
             active.definition = Set(text.to_owned());
             active.definition_sha256 = Set(hash);
             active.title = Set(def.survey.title.clone());
@@ -88,11 +133,49 @@ pub async fn ensure(db: &DatabaseConnection, text: &str) -> Result<Model, Error>
                 registry_year: Set(crate::registry::POPULATION_YEAR),
                 created_at: Set(now),
                 updated_at: Set(now),
+                opens_at: Set(None),
+                closes_at: Set(None),
+                definition_version: Set(1),
                 ..Default::default()
             };
             Ok(active.insert(db).await?)
         }
     }
+}
+
+/// Loads a definition shipped with omfang at startup: inserted if its round
+/// is missing; replaced while the round has neither answers nor a
+/// correction loaded with `omfang round load` (so editing the shipped file
+/// and restarting works during development); otherwise left alone, and a
+/// newer shipped text must be loaded on purpose with `omfang round load`.
+pub async fn ensure_shipped(db: &DatabaseConnection, text: &str) -> Result<Model, Error> {
+    let (def, _warnings) = SurveyDefinition::load(text)?;
+    let Some(existing) = Entity::find()
+        .filter(Column::SurveyId.eq(&def.survey.id))
+        .one(db)
+        .await?
+    else {
+        return ensure(db, text).await;
+    };
+    if existing.definition_sha256 == sha256(text) {
+        return Ok(existing);
+    }
+    let answered = crate::db::entity::response::Entity::find()
+        .filter(crate::db::entity::response::Column::RoundId.eq(existing.id))
+        .one(db)
+        .await?
+        .is_some();
+    if answered || existing.definition_version > 1 {
+        tracing::info!(survey = %def.survey.id, "the shipped definition differs from the stored one, which is kept (answered or corrected); load it with `omfang round load`");
+        return Ok(existing);
+    }
+    let mut active: ActiveModel = existing.into();
+    active.definition = Set(text.to_owned());
+    active.definition_sha256 = Set(sha256(text));
+    active.title = Set(def.survey.title.clone());
+    active.round_year = Set(def.survey.round_year.into());
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
 }
 
 /// All rounds, newest year first.
@@ -112,16 +195,42 @@ pub async fn by_id(db: &DatabaseConnection, id: i32) -> Result<Model, Error> {
         .ok_or_else(|| Error::NotFound(format!("survey round {id}")))
 }
 
-/// The definition hash of a round (cheap: the text is not read).
-pub async fn hash_of(db: &DatabaseConnection, id: i32) -> Result<String, Error> {
+/// The definition hash and answering window of a round (cheap: the text is not read).
+pub async fn hash_of(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<(String, Option<DateTimeUtc>, Option<DateTimeUtc>), Error> {
     use sea_orm::QuerySelect;
     Entity::find_by_id(id)
         .select_only()
         .column(Column::DefinitionSha256)
-        .into_tuple::<String>()
+        .column(Column::OpensAt)
+        .column(Column::ClosesAt)
+        .into_tuple::<(String, Option<DateTimeUtc>, Option<DateTimeUtc>)>()
         .one(db)
         .await?
         .ok_or_else(|| Error::NotFound(format!("survey round {id}")))
+}
+
+/// Sets a round's answering window.
+pub async fn set_window(
+    db: &DatabaseConnection,
+    survey_id: &str,
+    opens_at: Option<DateTimeUtc>,
+    closes_at: Option<DateTimeUtc>,
+) -> Result<Model, Error> {
+    if let (Some(o), Some(c)) = (opens_at, closes_at)
+        && c <= o
+    {
+        return Err(Error::BadRequest(
+            "the round must close after it opens".into(),
+        ));
+    }
+    let mut active: ActiveModel = find(db, survey_id).await?.into();
+    active.opens_at = Set(opens_at);
+    active.closes_at = Set(closes_at);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
 }
 
 /// The round of one survey id.

@@ -22,6 +22,8 @@ pub enum ApiError {
     Forbidden,
     /// 429: too many attempts; wait and try again.
     TooManyRequests(String),
+    /// 403: the round does not accept answers now (Norwegian message).
+    Closed(String),
     /// 400/413/415/422 as axum decided: the body could not be read as the expected JSON.
     Rejected(StatusCode, String),
     /// 400: a parameter or body is wrong.
@@ -86,6 +88,9 @@ impl IntoResponse for ApiError {
                 Json(body("forbidden", "your role does not allow this")),
             )
                 .into_response(),
+            ApiError::Closed(m) => {
+                (StatusCode::FORBIDDEN, Json(body("closed", &m))).into_response()
+            }
             ApiError::TooManyRequests(m) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 Json(body("too_many_requests", &m)),

@@ -26,8 +26,15 @@ pub use respondent::{InvitationView, Submitted, VersionRequest};
 /// Largest request body accepted (an answer set is a few KB).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// Round id → (SHA-256 of the text, parsed definition, when the hash was last checked).
-type DefinitionCache = HashMap<i32, (String, Arc<SurveyDefinition>, std::time::Instant)>;
+/// Round id → (SHA-256 of the text, parsed definition, when the hash was
+/// last checked, the round's answering window).
+type DefinitionCache = HashMap<i32, (String, Arc<SurveyDefinition>, std::time::Instant, Window)>;
+
+/// When a round accepts answers (opens, closes).
+type Window = (
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
 
 /// How long a parsed definition is used before its stored hash is checked
 /// again (a definition changes only when `omfang serve`/`migrate` loads one).
@@ -77,26 +84,43 @@ impl AppState {
 
     /// The parsed definition of a round, parsed once per definition text.
     pub async fn definition(&self, round_id: i32) -> Result<Arc<SurveyDefinition>, ApiError> {
-        if let Some((_, def, checked)) = self.definitions.read().await.get(&round_id)
+        Ok(self.round(round_id).await?.0)
+    }
+
+    /// The parsed definition and answering window of a round, rechecked
+    /// against the database at most once a second.
+    async fn round(&self, round_id: i32) -> Result<(Arc<SurveyDefinition>, Window), ApiError> {
+        if let Some((_, def, checked, window)) = self.definitions.read().await.get(&round_id)
             && checked.elapsed() < DEFINITION_RECHECK
         {
-            return Ok(def.clone());
+            return Ok((def.clone(), *window));
         }
-        let current = crate::db::round::hash_of(&self.db, round_id).await?;
+        let (current, opens, closes) = crate::db::round::hash_of(&self.db, round_id).await?;
         let cached = self.definitions.read().await.get(&round_id).cloned();
         let def = match cached {
-            Some((hash, def, _)) if hash == current => def,
+            Some((hash, def, _, _)) if hash == current => def,
             _ => Arc::new(
                 crate::db::round::by_id(&self.db, round_id)
                     .await?
                     .parsed()?,
             ),
         };
-        self.definitions
-            .write()
-            .await
-            .insert(round_id, (current, def.clone(), std::time::Instant::now()));
-        Ok(def)
+        self.definitions.write().await.insert(
+            round_id,
+            (
+                current,
+                def.clone(),
+                std::time::Instant::now(),
+                (opens, closes),
+            ),
+        );
+        Ok((def, (opens, closes)))
+    }
+
+    /// Ok if the round accepts answers now; else 403 with a Norwegian message.
+    pub async fn accepting(&self, round_id: i32) -> Result<(), ApiError> {
+        let (_, (opens, closes)) = self.round(round_id).await?;
+        crate::db::round::window_check(opens, closes, chrono::Utc::now()).map_err(ApiError::Closed)
     }
 }
 

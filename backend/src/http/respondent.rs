@@ -155,6 +155,7 @@ pub(crate) async fn start(
     Path(token): Path<String>,
 ) -> Result<(StatusCode, Json<ResponseState>), ApiError> {
     let inv = state.invitation(&token).await?;
+    state.accepting(inv.round_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(journey::start(&state.db, &inv).await?),
@@ -179,6 +180,7 @@ pub(crate) async fn save(
     ApiJson(req): ApiJson<SaveRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
     let (inv, def) = context(&state, &token).await?;
+    state.accepting(inv.round_id).await?;
     Ok(Json(
         journey::save(&state.db, &state.snapshots, &def, &inv, id, &req).await?,
     ))
@@ -192,6 +194,7 @@ pub(crate) async fn submit(
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<Submitted>, ApiError> {
     let (inv, def) = context(&state, &token).await?;
+    state.accepting(inv.round_id).await?;
     state.snapshots.forget(id);
     let (state, report) = journey::submit(&state.db, &def, &inv, id, req.version).await?;
     Ok(Json(Submitted { state, report }))
@@ -205,6 +208,7 @@ pub(crate) async fn reopen(
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
     let inv = state.invitation(&token).await?;
+    state.accepting(inv.round_id).await?;
     state.snapshots.forget(id);
     Ok(Json(
         journey::reopen(&state.db, &inv, id, req.version).await?,
