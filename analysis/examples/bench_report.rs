@@ -91,6 +91,7 @@ fn main() {
     let options = ReportOptions {
         unit: Unit::Respondent,
         suppress_below: None,
+        include_personal: false,
     };
     let started = Instant::now();
     let computed = tables(&ds, &def, &roles, &cleaning, &options, &mut |_, _| {}).expect("tables");
@@ -152,7 +153,7 @@ fn main() {
     .expect("plan.json");
     let started = Instant::now();
     let file = std::fs::File::create(out.join("bench-data.csv")).expect("data");
-    data_csv(&ds, &cleaning, CsvFlavour::Standard, file).expect("csv");
+    data_csv(&ds, &cleaning, CsvFlavour::Standard, false, file).expect("csv");
     let csv_s = started.elapsed().as_secs_f64();
 
     let started = Instant::now();

@@ -170,6 +170,9 @@ pub struct Variable {
     pub value_labels: Vec<(i64, String)>,
     /// How it is combined at the municipality unit.
     pub aggregate: Aggregate,
+    /// Identifies a person (the item is marked `personal`): left out of
+    /// research exports unless asked for.
+    pub personal: bool,
 }
 
 /// A column of values.
@@ -302,6 +305,7 @@ pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
         measure: Measure::Nominal,
         value_labels: Vec::new(),
         aggregate: Aggregate::First,
+        personal: false,
     }];
     for item in &def.items {
         expand(item, &item.variable, &item.text, &mut out, |part| {
@@ -341,6 +345,7 @@ pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
                 measure: Measure::Nominal,
                 value_labels: labels,
                 aggregate: Aggregate::First,
+                personal: false,
             }),
             DerivedFrom::Registry => {
                 let (storage, measure, value_labels) = match d.field {
@@ -363,6 +368,7 @@ pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
                     measure,
                     value_labels,
                     aggregate: Aggregate::First,
+                    personal: false,
                 });
             }
             DerivedFrom::GridGroups => {
@@ -375,6 +381,7 @@ pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
                         measure: Measure::Scale,
                         value_labels: Vec::new(),
                         aggregate: Aggregate::Sum,
+                        personal: false,
                     });
                 }
             }
@@ -412,6 +419,7 @@ fn expand(
             measure,
             value_labels,
             aggregate,
+            personal: item.personal,
         }
     };
     match &item.kind {

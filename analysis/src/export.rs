@@ -27,13 +27,23 @@ pub enum CsvFlavour {
     Excel,
 }
 
-/// Writes the data: every variable, then the cleaning columns.
+/// The variables an export writes: all, or all but the personal ones.
+fn exported(ds: &Dataset, include_personal: bool) -> Vec<usize> {
+    (0..ds.variables.len())
+        .filter(|&i| include_personal || !ds.variables[i].personal)
+        .collect()
+}
+
+/// Writes the data: every variable (personal ones only with
+/// `include_personal`), then the cleaning columns.
 pub fn data_csv(
     ds: &Dataset,
     cleaning: &Cleaning,
     flavour: CsvFlavour,
+    include_personal: bool,
     out: impl Write,
 ) -> Result<(), AnalysisError> {
+    let columns = exported(ds, include_personal);
     let mut out = out;
     let delimiter = match flavour {
         CsvFlavour::Standard => b',',
@@ -46,13 +56,17 @@ pub fn data_csv(
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(std::io::BufWriter::new(out));
-    let mut header: Vec<&str> = ds.variables.iter().map(|v| v.name.as_str()).collect();
+    let mut header: Vec<&str> = columns
+        .iter()
+        .map(|&i| ds.variables[i].name.as_str())
+        .collect();
     header.extend(CLEANING_COLUMNS);
     w.write_record(&header)?;
     let mut record: Vec<String> = Vec::with_capacity(header.len());
     for r in 0..ds.len() {
         record.clear();
-        for (v, c) in ds.variables.iter().zip(&ds.columns) {
+        for &i in &columns {
+            let (v, c) = (&ds.variables[i], &ds.columns[i]);
             let mut cell = c.text(r);
             if flavour == CsvFlavour::Excel && v.storage == Storage::Float {
                 cell = cell.replace('.', ",");
@@ -80,7 +94,11 @@ pub fn data_csv(
 }
 
 /// Writes the variable codebook: one row per variable and value label.
-pub fn codebook_csv(ds: &Dataset, out: impl Write) -> Result<(), AnalysisError> {
+pub fn codebook_csv(
+    ds: &Dataset,
+    include_personal: bool,
+    out: impl Write,
+) -> Result<(), AnalysisError> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "variable",
@@ -90,7 +108,10 @@ pub fn codebook_csv(ds: &Dataset, out: impl Write) -> Result<(), AnalysisError> 
         "code",
         "value_label",
     ])?;
-    for v in &ds.variables {
+    for v in exported(ds, include_personal)
+        .into_iter()
+        .map(|i| &ds.variables[i])
+    {
         let kind = match v.storage {
             Storage::Int => "integer",
             Storage::Float => "decimal",
@@ -122,7 +143,10 @@ pub fn codebook_csv(ds: &Dataset, out: impl Write) -> Result<(), AnalysisError> 
 /// variable labels, value labels, measurement levels and missing values.
 /// Runs in SPSS and GNU PSPP. Text columns are read as strings wide enough
 /// for the longest value; empty numeric cells are system-missing.
-pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
+pub fn spss_syntax(ds: &Dataset, data_file: &str, include_personal: bool) -> String {
+    let columns = exported(ds, include_personal);
+    let variables: Vec<&crate::dataset::Variable> =
+        columns.iter().map(|&i| &ds.variables[i]).collect();
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let mut s = String::new();
     s.push_str(&format!(
@@ -142,7 +166,7 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
             .unwrap_or(1)
             .clamp(1, 32_767)
     };
-    for (i, v) in ds.variables.iter().enumerate() {
+    for (&i, v) in columns.iter().zip(&variables) {
         let format = match v.storage {
             Storage::Int => "F8.0".to_owned(),
             Storage::Float => "F8.2".to_owned(),
@@ -161,8 +185,7 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
         s.push_str(&format!("    {name} {format}\n"));
     }
     s.push_str(".\n\nVARIABLE LABELS\n");
-    let labels: Vec<String> = ds
-        .variables
+    let labels: Vec<String> = variables
         .iter()
         .map(|v| format!("  {} {}", v.name, quote(&truncate(&v.label, 250))))
         .chain([
@@ -176,8 +199,7 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
         .collect();
     s.push_str(&labels.join("\n /"));
     s.push_str(".\n\n");
-    for v in ds
-        .variables
+    for v in variables
         .iter()
         .filter(|v| !v.value_labels.is_empty() && v.storage != Storage::Text)
     {
@@ -193,8 +215,7 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
         (Measure::Ordinal, "ORDINAL"),
         (Measure::Scale, "SCALE"),
     ] {
-        let names: Vec<&str> = ds
-            .variables
+        let names: Vec<&str> = variables
             .iter()
             .filter(|v| v.measure == level && v.storage != Storage::Text)
             .map(|v| v.name.as_str())
@@ -203,8 +224,7 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str) -> String {
             s.push_str(&format!("VARIABLE LEVEL {} ({word}).\n", names.join(" ")));
         }
     }
-    let numeric: Vec<&str> = ds
-        .variables
+    let numeric: Vec<&str> = variables
         .iter()
         .filter(|v| v.storage != Storage::Text)
         .map(|v| v.name.as_str())

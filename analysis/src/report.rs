@@ -22,6 +22,8 @@ pub struct ReportOptions {
     pub unit: Unit,
     /// Publication rule: hide counts below this.
     pub suppress_below: Option<u64>,
+    /// Write personal variables (names, positions) into the data files.
+    pub include_personal: bool,
 }
 
 /// One planned table.
@@ -183,10 +185,23 @@ pub fn write(
     let create = |name: &str| {
         std::fs::File::create(dir.join(name)).map_err(AnalysisError::io(format!("creating {name}")))
     };
-    data_csv(ds, cleaning, CsvFlavour::Standard, create("data.csv")?)?;
-    data_csv(ds, cleaning, CsvFlavour::Excel, create("data-excel.csv")?)?;
-    codebook_csv(ds, create("kodebok.csv")?)?;
-    std::fs::write(dir.join("data.sps"), spss_syntax(ds, "data.csv"))
+    let personal = options.include_personal;
+    data_csv(
+        ds,
+        cleaning,
+        CsvFlavour::Standard,
+        personal,
+        create("data.csv")?,
+    )?;
+    data_csv(
+        ds,
+        cleaning,
+        CsvFlavour::Excel,
+        personal,
+        create("data-excel.csv")?,
+    )?;
+    codebook_csv(ds, personal, create("kodebok.csv")?)?;
+    std::fs::write(dir.join("data.sps"), spss_syntax(ds, "data.csv", personal))
         .map_err(AnalysisError::io("writing data.sps"))?;
     let tables = tables(ds, def, roles, cleaning, options, progress)?;
     let mut files: Vec<String> = [

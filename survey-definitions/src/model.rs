@@ -139,6 +139,10 @@ pub struct Item {
     pub relevant: Option<Expression>,
     /// Whether an answer is needed when the item is visible.
     pub required: Requirement,
+    /// The answer identifies a person (the respondent's name, position):
+    /// research exports leave it out unless asked for, and it is logged.
+    #[serde(default)]
+    pub personal: bool,
     /// Where the item is written in the definition file.
     #[serde(skip)]
     pub span: Span,

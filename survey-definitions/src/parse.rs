@@ -62,6 +62,8 @@ struct RawItem {
     max_length: Option<u32>,
     registry: Option<RegistryKind>,
     parent: Option<String>,
+    #[serde(default)]
+    personal: bool,
 }
 
 #[derive(Deserialize)]
@@ -334,6 +336,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
         concept_codes,
         relevant: r.relevant.as_ref().and_then(|e| cx.expression(e)),
         required: r.required.unwrap_or(default_required),
+        personal: r.personal,
         span,
     };
 
@@ -360,6 +363,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
                 concept_codes: BTreeMap::new(),
                 relevant,
                 required: Requirement::Soft,
+                personal: false,
                 span: o.span,
             }
         })

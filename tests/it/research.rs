@@ -116,7 +116,7 @@ pub(crate) fn write_csv(
     let roles = Roles::of(def).unwrap();
     let cleaning = clean(&ds, &roles, &[]);
     let file = std::fs::File::create(path).unwrap();
-    data_csv(&ds, &cleaning, CsvFlavour::Standard, file).unwrap();
+    data_csv(&ds, &cleaning, CsvFlavour::Standard, true, file).unwrap();
 }
 
 pub(crate) fn omfang(url: &str, args: &[&str]) -> Output {
@@ -314,8 +314,18 @@ on_both_databases! {
 
         // Data CSV keeps æøå; the Excel variant uses ; and a byte-order mark.
         let data = std::fs::read_to_string(report.join("data.csv")).unwrap();
-        assert!(data.lines().next().unwrap().starts_with("respondent,fylke,kommune,bydel,navn,stilling,tjenestetype"));
+        assert!(data.lines().next().unwrap().starts_with("respondent,fylke,kommune,bydel,tjenestetype"), "names and positions are left out");
         assert_eq!(data.lines().count(), 246);
+        // Names and positions only on request, by someone, in the audit trail.
+        let named = dir.path().join("med-navn");
+        let refused = omfang(&url, &["analyse", "report", "--round", "korus-2025", "--out", named.to_str().unwrap(), "--include-personal"]);
+        assert!(!refused.status.success(), "--include-personal needs --by");
+        let out = omfang(&url, &["analyse", "report", "--round", "korus-2025", "--out", named.to_str().unwrap(), "--include-personal", "--by", "admin@korus.no"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let named_data = std::fs::read_to_string(named.join("data.csv")).unwrap();
+        assert!(named_data.lines().next().unwrap().starts_with("respondent,fylke,kommune,bydel,navn,stilling,tjenestetype"));
+        let audit = String::from_utf8_lossy(&omfang(&url, &["audit", "export"]).stdout).into_owned();
+        assert!(audit.contains("admin@korus.no,export_personal,"), "{audit}");
         let excel = std::fs::read(report.join("data-excel.csv")).unwrap();
         assert!(excel.starts_with(b"\xEF\xBB\xBFrespondent;fylke;kommune;"));
         let codebook = std::fs::read_to_string(report.join("kodebok.csv")).unwrap();
@@ -326,7 +336,7 @@ on_both_databases! {
         assert!(!text.to_lowercase().contains("error"), "{text}");
         assert!(text.contains("Ja, organisert som en egen oppsøkende tjeneste"), "{text}");
         assert!(text.contains("Store kommuner (20000 eller flere)"), "{text}");
-        assert!(text.contains("tjenestetype,7,Utfører kommunen oppsøkende arbeid særlig rettet mot barn og unge?,Nominal,Input,8,Right,F8.0,F8.0,-9"), "{text}");
+        assert!(text.contains("tjenestetype,5,Utfører kommunen oppsøkende arbeid særlig rettet mot barn og unge?,Nominal,Input,8,Right,F8.0,F8.0,-9"), "{text}");
         assert!(text.contains(",-9[a],Ikke besvart / ikke vist"), "user-missing value with its label: {text}");
         let own = rows.iter().filter(|r| r.answers.get("gate") == Some(&survey_definitions::Answer::Number(1.0))).count();
         assert!(

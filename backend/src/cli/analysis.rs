@@ -275,6 +275,13 @@ pub enum AnalyseCommand {
         /// Hide counts from 1 up to this number minus one (publication rule), e.g. 5.
         #[arg(long)]
         suppress_below: Option<u64>,
+        /// Also write personal variables (respondents' names and positions) into the data
+        /// files; needs --by, and is recorded in the audit trail.
+        #[arg(long, requires = "by")]
+        include_personal: bool,
+        /// The administrator who turns on --include-personal.
+        #[arg(long)]
+        by: Option<String>,
         /// Database.
         #[command(flatten)]
         db: DatabaseArg,
@@ -434,12 +441,15 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             unit,
             rule,
             suppress_below,
+            include_personal,
+            by,
             db,
         } => {
             let c = cleaned(&db.database_url, &round).await?;
             let options = analysis::report::ReportOptions {
                 unit: unit_of(unit, rule),
                 suppress_below,
+                include_personal,
             };
             let bar = indicatif::ProgressBar::new(0).with_style(
                 indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
@@ -463,12 +473,21 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             let conn = super::prepared(&db.database_url).await?;
             crate::db::accounts::audit(
                 &conn,
-                "cli",
-                "export",
+                by.as_deref().unwrap_or("cli"),
+                if include_personal {
+                    "export_personal"
+                } else {
+                    "export"
+                },
                 &format!(
-                    "report {round} ({}) to {}",
+                    "report {round} ({}) to {}{}",
                     options.unit.name(),
-                    out.display()
+                    out.display(),
+                    if include_personal {
+                        " with names and positions"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .await?;
