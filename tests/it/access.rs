@@ -122,6 +122,8 @@ on_both_databases! {
             (Method::GET, "/api/research/rounds/{survey}/cleaning", None, [401, 401, 200, 200]),
             (Method::GET, "/api/admin/users", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/audit", None, [401, 401, 403, 200]),
+            (Method::GET, "/api/admin/rounds/{survey}/status", None, [401, 401, 403, 200]),
+            (Method::GET, "/api/admin/rounds/{survey}/status.csv", None, [401, 401, 403, 200]),
             (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
             (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),
             (Method::POST, "/api/auth/logout", Some(json!({})), [204, 204, 204, 204]),
@@ -299,4 +301,60 @@ fn user_add_reads_the_password_from_stdin_never_a_flag() {
         csv.starts_with("at,actor,action,detail") && csv.contains("user_added"),
         "{csv}"
     );
+}
+
+on_both_databases! {
+    async fn the_dashboard_moves_as_respondents_submit(db: Db) {
+        let app = spawn_app(db).await;
+        use omfang::db::accounts::{Role, add_user};
+        use omfang::domain::EmailAddress;
+        add_user(&app.conn, &EmailAddress::parse("admin@korus.no").unwrap(), Role::Admin, ADMIN_PASSWORD).await.unwrap();
+        let admin = login(&app, "admin@korus.no", ADMIN_PASSWORD).await.1.unwrap();
+        let status = |app: &TestApp| {
+            let admin = admin.clone();
+            let app_address = app.address.clone();
+            let client = app.client.clone();
+            async move {
+                let resp = client
+                    .get(format!("{app_address}/api/admin/rounds/korus-2025/status"))
+                    .header("cookie", admin)
+                    .send()
+                    .await
+                    .unwrap();
+                resp.json::<Value>().await.unwrap()
+            }
+        };
+        let before = status(&app).await;
+        assert_eq!(before["municipalities"], 357);
+        assert_eq!(before["answered"], 0);
+
+        // Kongsvinger (3401, medium, Innlandet) answers branch 3 and submits.
+        let token = app.invite("3401", None).await;
+        let (_, created) = app.send(Method::POST, &format!("/api/r/{token}/responses"), json!({})).await;
+        let id = created["id"].as_i64().unwrap();
+        let full = json!({"version": 1, "values": {"fylke": "34", "kommune": "3401", "navn": "Kari", "stilling": "Rådgiver",
+            "gate": 3, "3.2": 2, "3.3": 3, "3.4": 2, "3.6": 1}});
+        let (s, body) = app.send(Method::PUT, &format!("/api/r/{token}/responses/{id}"), full).await;
+        assert_eq!(s, 200, "{body}");
+        let mid = status(&app).await;
+        let kongsvinger = mid["status"].as_array().unwrap().iter().find(|m| m["number"] == "3401").unwrap().clone();
+        assert_eq!((kongsvinger["invited"].as_u64(), kongsvinger["drafts"].as_u64(), kongsvinger["submitted"].as_u64()), (Some(1), Some(1), Some(0)));
+        let (s, body) = app.send(Method::POST, &format!("/api/r/{token}/responses/{id}/submit"), json!({"version": 2})).await;
+        assert_eq!(s, 200, "{body}");
+
+        let after = status(&app).await;
+        assert_eq!(after["answered"], 1);
+        let county = after["by_county"].as_array().unwrap().iter().find(|c| c["key"] == "34").unwrap();
+        assert_eq!(county["answered"], 1);
+        let branch3 = after["by_branch"].as_array().unwrap().iter().find(|b| b["key"] == "3").unwrap();
+        assert_eq!((branch3["answered"].as_u64(), branch3["percent"].as_f64()), (Some(1), Some(100.0)));
+        let list = after["status"].as_array().unwrap();
+        assert_eq!(list.last().unwrap()["number"], "3401", "those not answered come first");
+        assert!(list[..356].iter().all(|m| m["submitted"] == 0));
+
+        let (code, csv) = call(&app, Some(&admin), &Method::GET, "/api/admin/rounds/korus-2025/status.csv", None).await;
+        assert_eq!(code, 200);
+        assert!(csv.starts_with("\u{feff}kommunenummer;kommune;fylke;storrelse;invitert;utkast;sendt_inn;tjenestetyper"), "{}", &csv[..100]);
+        assert!(csv.contains("3401;Kongsvinger;34;medium;1;0;1;3"), "{csv}");
+    }
 }

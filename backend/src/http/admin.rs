@@ -15,6 +15,52 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users))
         .route("/admin/audit", get(audit))
+        .route("/admin/rounds/{survey}/status", get(status))
+        .route("/admin/rounds/{survey}/status.csv", get(status_csv))
+}
+
+/// `GET /api/admin/rounds/{survey}/status`: the response-rate dashboard.
+#[utoipa::path(get, path = "/api/admin/rounds/{survey}/status", tag = "admin", params(("survey" = String, Path)), responses((status = 200, body = crate::db::outreach::RoundStatus), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn status(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Path(survey): axum::extract::Path<String>,
+) -> Result<Json<crate::db::outreach::RoundStatus>, ApiError> {
+    CurrentUser::require(&state, &session, Role::Admin).await?;
+    Ok(Json(
+        crate::db::outreach::round_status(&state.db, &survey).await?,
+    ))
+}
+
+/// `GET /api/admin/rounds/{survey}/status.csv`: the status list for Excel (`;`, UTF-8 with BOM).
+#[utoipa::path(get, path = "/api/admin/rounds/{survey}/status.csv", tag = "admin", params(("survey" = String, Path)), responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn status_csv(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Path(survey): axum::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    let s = crate::db::outreach::round_status(&state.db, &survey).await?;
+    let csv = crate::db::outreach::status_csv(&s)?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "export",
+        &format!("status list {survey}"),
+    )
+    .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"status.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 /// An account as administrators see it (never its hash).

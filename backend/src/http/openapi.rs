@@ -51,6 +51,8 @@ pub struct ErrorResponse {
         research::cleaning,
         admin::users,
         admin::audit,
+        admin::status,
+        admin::status_csv,
         outreach::opt_out,
     ),
     components(schemas(ErrorResponse))
