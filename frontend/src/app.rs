@@ -65,12 +65,16 @@ enum Load {
     Ready(Arc<SurveyDefinition>, Arc<Registry>),
 }
 
-/// The root component: `/svar/{token}` is a respondent's link; anything else the preview.
+/// The root component: `/svar/{token}` is a respondent's link, `/admin` the
+/// administrators' pages; anything else the preview.
 #[component]
 pub fn App() -> impl IntoView {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
+    if path == "/admin" || path.starts_with("/admin/") {
+        return view! { <crate::admin::Admin /> }.into_any();
+    }
     if let Some(token) = path.strip_prefix("/svar/") {
         let token = token.trim_end_matches('/').to_owned();
         return view! { <main class="app"><crate::journey::Journey token=token /></main> }

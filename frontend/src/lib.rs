@@ -5,6 +5,7 @@
 //! and validation computed live by the survey-definition engine compiled to
 //! wasm — the same code the server runs. Nothing is saved.
 
+mod admin;
 mod api;
 mod app;
 mod autosave;

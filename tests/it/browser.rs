@@ -215,7 +215,12 @@ impl Session {
 
     /// Waits until an element's text contains `needle`.
     pub async fn expect_text(&self, css: &str, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.expect_text_within(css, needle, 15).await;
+    }
+
+    /// Waits up to `seconds` until an element's text contains `needle`.
+    pub async fn expect_text_within(&self, css: &str, needle: &str, seconds: u64) {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
         loop {
             let t = self.text(css).await;
             if t.contains(needle) {

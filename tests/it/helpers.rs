@@ -20,6 +20,8 @@ pub enum Db {
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
+    /// The database URL the app runs on.
+    database_url: String,
     /// HTTP client.
     pub client: reqwest::Client,
     /// A connection to the server's database.
@@ -123,6 +125,7 @@ pub async fn spawn_app_with(db: Db, static_dir: Option<PathBuf>) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         conn,
+        database_url,
         address,
         client: reqwest::Client::new(),
         db,
@@ -184,6 +187,11 @@ impl TestApp {
                 .await
                 .expect("invitation");
         token.expose().to_owned()
+    }
+
+    /// The database URL the app runs on (for the CLI).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// Which database this app runs on.

@@ -5,6 +5,7 @@ mod browser;
 mod helpers;
 
 mod access;
+mod admin_browser;
 mod api;
 mod cli;
 mod durability;
