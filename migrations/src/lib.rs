@@ -9,6 +9,7 @@ mod m20261123_04_create_analysis;
 mod m20261123_05_create_accounts;
 mod m20261123_06_create_outreach;
 mod m20261123_07_round_window;
+mod m20261123_08_round_retention;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_05_create_accounts::Migration),
             Box::new(m20261123_06_create_outreach::Migration),
             Box::new(m20261123_07_round_window::Migration),
+            Box::new(m20261123_08_round_retention::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod cli;
 mod durability;
 mod journey;
 mod preview;
+mod privacy;
 mod research;
 mod respondent;
 mod scipy;

@@ -75,11 +75,60 @@ pub enum Command {
     /// Survey rounds: definitions (frozen once answered) and answering windows.
     #[command(subcommand)]
     Round(RoundCommand),
+    /// A person's data: export and erasure on request.
+    #[command(subcommand)]
+    Person(PersonCommand),
+}
+
+/// `omfang person ...`
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Print as JSON everything omfang holds about an e-mail address (a data-subject request).
+    Export {
+        /// The address.
+        #[arg(long)]
+        email: String,
+        /// Who asks (recorded in the audit trail).
+        #[arg(long)]
+        by: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Erase what identifies a person (address, name, position, mails); anonymous answers stay.
+    /// Cannot be undone: --confirm must repeat the address.
+    Erase {
+        /// The address.
+        #[arg(long)]
+        email: String,
+        /// The same address again.
+        #[arg(long)]
+        confirm: String,
+        /// Who erases (recorded in the audit trail).
+        #[arg(long)]
+        by: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 /// `omfang round ...`
 #[derive(Debug, Subcommand)]
 pub enum RoundCommand {
+    /// Purge the round's contact data once its retention date has passed (addresses, names,
+    /// positions, mail texts, contacts used by no other round); anonymous answers stay.
+    Purge {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Who purges (recorded in the audit trail).
+        #[arg(long)]
+        by: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// List the rounds with their definition version and answering window.
     List {
         /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
@@ -111,6 +160,9 @@ pub enum RoundCommand {
         /// Closes at (omit: no deadline).
         #[arg(long)]
         closes: Option<String>,
+        /// Contact data may be purged from this date (`omfang round purge`).
+        #[arg(long)]
+        retention: Option<String>,
         /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
@@ -340,12 +392,22 @@ pub fn main() -> ExitCode {
             round,
             opens,
             closes,
+            retention,
             database_url,
         }) => block_on(async move {
             let opens = opens.as_deref().map(parse_time).transpose()?;
             let closes = closes.as_deref().map(parse_time).transpose()?;
+            let retention = retention.as_deref().map(parse_time).transpose()?;
             let db = prepared(&database_url).await?;
-            let r = crate::db::round::set_window(&db, &round, opens, closes).await?;
+            if retention.is_some() {
+                crate::db::round::set_retention(&db, &round, retention).await?;
+            }
+            // Only --retention given: the answering window stays as it is.
+            let r = if retention.is_some() && opens.is_none() && closes.is_none() {
+                crate::db::round::find(&db, &round).await?
+            } else {
+                crate::db::round::set_window(&db, &round, opens, closes).await?
+            };
             crate::db::accounts::audit(
                 &db,
                 "cli",
@@ -354,6 +416,51 @@ pub fn main() -> ExitCode {
             )
             .await?;
             println!("{round}: opens {:?}, closes {:?}", r.opens_at, r.closes_at);
+            Ok(())
+        }),
+        Command::Round(RoundCommand::Purge {
+            round,
+            by,
+            database_url,
+        }) => block_on(async move {
+            let db = prepared(&database_url).await?;
+            let done = crate::db::privacy::purge(&db, &round, &by).await?;
+            println!("{round}: purged {done:?}");
+            Ok(())
+        }),
+        Command::Person(PersonCommand::Export {
+            email,
+            by,
+            database_url,
+        }) => block_on(async move {
+            let db = prepared(&database_url).await?;
+            let data = crate::db::privacy::export(&db, &email).await?;
+            crate::db::accounts::audit(
+                &db,
+                &by,
+                "person_exported",
+                &format!(
+                    "{} contact(s), {} invitation(s)",
+                    data.contacts.len(),
+                    data.invitations.len()
+                ),
+            )
+            .await?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&data).unwrap_or_default()
+            );
+            Ok(())
+        }),
+        Command::Person(PersonCommand::Erase {
+            email,
+            confirm,
+            by,
+            database_url,
+        }) => block_on(async move {
+            let db = prepared(&database_url).await?;
+            let done = crate::db::privacy::erase(&db, &email, &confirm, &by).await?;
+            println!("erased: {done:?}");
             Ok(())
         }),
         Command::Serve(settings) => block_on(async move {

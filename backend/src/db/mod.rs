@@ -6,6 +6,7 @@ pub mod entity;
 pub mod journey;
 pub mod outreach;
 pub mod places;
+pub mod privacy;
 pub mod round;
 
 use migrations::{Migrator, MigratorTrait};

@@ -39,6 +39,8 @@ pub struct Model {
     pub closes_at: Option<DateTimeUtc>,
     /// 1 for the first definition; +1 for each correction.
     pub definition_version: i32,
+    /// Contact data of the round may be purged after this (`omfang round purge`).
+    pub retention_until: Option<DateTimeUtc>,
 }
 
 /// Survey rounds have no relations yet.
@@ -136,6 +138,7 @@ pub async fn ensure(db: &DatabaseConnection, text: &str) -> Result<Model, Error>
                 opens_at: Set(None),
                 closes_at: Set(None),
                 definition_version: Set(1),
+                retention_until: Set(None),
                 ..Default::default()
             };
             Ok(active.insert(db).await?)
@@ -210,6 +213,18 @@ pub async fn hash_of(
         .one(db)
         .await?
         .ok_or_else(|| Error::NotFound(format!("survey round {id}")))
+}
+
+/// Sets the date after which a round's contact data may be purged.
+pub async fn set_retention(
+    db: &DatabaseConnection,
+    survey_id: &str,
+    until: Option<DateTimeUtc>,
+) -> Result<Model, Error> {
+    let mut active: ActiveModel = find(db, survey_id).await?.into();
+    active.retention_until = Set(until);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
 }
 
 /// Sets a round's answering window.
