@@ -155,3 +155,26 @@ fn codebook_csv_and_markdown() {
     assert!(md.contains("### 1.16.1 `v1_16_1`"));
     assert!(md.contains("| 8 | Etter henvendelser fra andre hjelpeinstanser. |"));
 }
+
+#[test]
+fn every_command_has_help_and_a_consistent_definition() {
+    use clap::CommandFactory;
+    let cli = omfang::cli::Cli::command();
+    cli.clone().debug_assert();
+    // Every subcommand, at every depth, documents itself.
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            let here = format!("{path} {}", sub.get_name());
+            if sub.get_about().is_none() {
+                missing.push(here.clone());
+            }
+            walk(sub, &here, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&cli, "omfang", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "commands without --help text: {missing:?}"
+    );
+}
