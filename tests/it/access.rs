@@ -123,6 +123,7 @@ on_both_databases! {
             (Method::GET, "/api/admin/users", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/audit", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/rounds/{survey}/status", None, [401, 401, 403, 200]),
+            (Method::GET, "/api/admin/waves", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/rounds/{survey}/status.csv", None, [401, 401, 403, 200]),
             (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
             (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),

@@ -185,6 +185,25 @@ on_both_databases! {
             assert!(Instant::now() < deadline, "omfang did not start");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // Administrators see the wave's progress over the API.
+        let mut add = omfang(&url, &secret, &["user", "add", "--role", "admin", "admin@korus.no"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"et-langt-admin-passord\n").unwrap();
+        assert!(add.wait().unwrap().success());
+        let login = client
+            .post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let waves: Value = client.get(format!("{base}/api/admin/waves")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(waves[0]["by_status"], serde_json::json!({"sent": 11, "failed": 1}), "{waves}");
+        assert_eq!(waves[0]["created_by"], "admin@korus.no");
+
         let token = token_in(body);
         let opened: Value = client.get(format!("{base}/api/r/{token}")).send().await.unwrap().json().await.unwrap();
         assert_eq!(opened["municipality"], "0301", "{opened}");

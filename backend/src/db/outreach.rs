@@ -698,3 +698,48 @@ pub fn status_csv(s: &RoundStatus) -> Result<String, Error> {
         .map_err(|e| Error::Config(format!("writing CSV: {e}")))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
+
+/// A wave with its delivery progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct WaveProgress {
+    /// Wave id.
+    pub id: i32,
+    /// Survey id of the round.
+    pub survey_id: String,
+    /// `invitation` or `reminder`.
+    pub kind: String,
+    /// Subject.
+    pub subject: String,
+    /// Who sent it.
+    pub created_by: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// Mails by status (`pending`, `sending`, `sent`, `failed`).
+    pub by_status: BTreeMap<String, usize>,
+}
+
+/// Every wave, newest first, with its progress.
+pub async fn waves(db: &DatabaseConnection) -> Result<Vec<WaveProgress>, Error> {
+    let rounds: BTreeMap<i32, String> = round::list(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.survey_id))
+        .collect();
+    let mut out = Vec::new();
+    for w in wave::Entity::find()
+        .order_by_desc(wave::Column::Id)
+        .all(db)
+        .await?
+    {
+        out.push(WaveProgress {
+            id: w.id,
+            survey_id: rounds.get(&w.round_id).cloned().unwrap_or_default(),
+            kind: w.kind,
+            subject: w.subject,
+            created_by: w.created_by,
+            created_at: w.created_at.to_rfc3339(),
+            by_status: progress(db, w.id).await?,
+        });
+    }
+    Ok(out)
+}

@@ -15,8 +15,19 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users))
         .route("/admin/audit", get(audit))
+        .route("/admin/waves", get(waves))
         .route("/admin/rounds/{survey}/status", get(status))
         .route("/admin/rounds/{survey}/status.csv", get(status_csv))
+}
+
+/// `GET /api/admin/waves`: every wave with its delivery progress, newest first.
+#[utoipa::path(get, path = "/api/admin/waves", tag = "admin", responses((status = 200, body = [crate::db::outreach::WaveProgress]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn waves(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<crate::db::outreach::WaveProgress>>, ApiError> {
+    CurrentUser::require(&state, &session, Role::Admin).await?;
+    Ok(Json(crate::db::outreach::waves(&state.db).await?))
 }
 
 /// `GET /api/admin/rounds/{survey}/status`: the response-rate dashboard.

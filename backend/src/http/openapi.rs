@@ -51,6 +51,7 @@ pub struct ErrorResponse {
         research::cleaning,
         admin::users,
         admin::audit,
+        admin::waves,
         admin::status,
         admin::status_csv,
         outreach::opt_out,
