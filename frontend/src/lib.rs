@@ -1,9 +1,11 @@
 //! The omfang browser app (Leptos, client-side rendered, wasm32).
 //!
-//! At this stage it is a read-only preview of a survey definition for
-//! proof-reading: every section and item with its options, with relevance
-//! and validation computed live by the survey-definition engine compiled to
-//! wasm — the same code the server runs. Nothing is saved.
+//! Three parts, chosen by path (`app.rs`): `/svar/{token}`, the respondent's
+//! journey with autosave (`journey.rs`, `autosave.rs`); `/admin`, the
+//! administrators' login and response-rate dashboard (`admin.rs`); anything
+//! else, a read-only preview of the survey for proof-reading. Relevance and
+//! validation are computed by the survey-definition engine compiled to wasm,
+//! the same code the server runs.
 
 mod admin;
 mod api;

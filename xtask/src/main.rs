@@ -1,7 +1,8 @@
-//! omfang's task runner: `cargo xtask serve | dist | ci`.
+//! omfang's task runner: `cargo xtask serve | dist | ci | bench | bench-analysis | bench-mail`.
 //!
 //! A plain binary with few dependencies. It installs or checks what it
-//! needs (wasm target, Debian's chromium/chromedriver/postgresql), says
+//! needs (wasm target, Debian's chromium/chromedriver/postgresql/pspp/
+//! python3-aiosmtpd, scipy/pandas/openpyxl from PyPI), says
 //! what it is doing, and stops at the first failing step.
 
 use std::env;

@@ -334,40 +334,17 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
             Ok(())
         }
         CleanCommand::List { round, format, db } => {
-            let c = cleaned(&db.database_url, &round).await?;
-            let keys = c.dataset.column("respondent");
-            let mut rows = Vec::new();
-            for r in 0..c.dataset.len() {
-                let key = keys.map(|k| k.text(r)).unwrap_or_default();
-                let analysable = c.cleaning.analysable[r];
-                let duplicate = c.cleaning.duplicate[r].as_ref().map(|d| d.reason.clone());
-                let decision = c.cleaning.decision[r].clone();
-                if analysable && duplicate.is_none() && decision.is_none() {
-                    continue;
-                }
-                rows.push(serde_json::json!({
-                    "respondent": key,
-                    "analysable": analysable,
-                    "included": c.cleaning.included[r],
-                    "duplicate": duplicate,
-                    "decision": decision,
-                }));
-            }
-            let included = c.cleaning.included.iter().filter(|&&i| i).count();
+            let summary = cleaned(&db.database_url, &round).await?.summary();
+            let rows = summary["flagged"].as_array().cloned().unwrap_or_default();
             match format {
                 OutputFormat::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "respondents": c.dataset.len(),
-                        "included": included,
-                        "flagged": rows,
-                    }))
-                    .unwrap_or_default()
+                    serde_json::to_string_pretty(&summary).unwrap_or_default()
                 ),
                 OutputFormat::Table => {
                     println!(
-                        "{} respondenter, {included} i analyseutvalget",
-                        c.dataset.len()
+                        "{} respondenter, {} i analyseutvalget",
+                        summary["respondents"], summary["included"]
                     );
                     for row in rows {
                         println!(

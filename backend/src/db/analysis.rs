@@ -41,6 +41,34 @@ pub struct Cleaned {
     pub cleaning: analysis::clean::Cleaning,
 }
 
+impl Cleaned {
+    /// The cleaning state as JSON (`omfang clean list` and the research API):
+    /// `{"respondents", "included", "flagged": [{"respondent", "analysable",
+    /// "included", "duplicate", "decision"}]}`, listing the respondents that
+    /// are not analysable, flagged as duplicates, or decided on.
+    pub fn summary(&self) -> serde_json::Value {
+        let (ds, cl) = (&self.dataset, &self.cleaning);
+        let keys = ds.column("respondent");
+        let flagged: Vec<serde_json::Value> = (0..ds.len())
+            .filter(|&r| !cl.analysable[r] || cl.duplicate[r].is_some() || cl.decision[r].is_some())
+            .map(|r| {
+                serde_json::json!({
+                    "respondent": keys.map(|k| k.text(r)).unwrap_or_default(),
+                    "analysable": cl.analysable[r],
+                    "included": cl.included[r],
+                    "duplicate": cl.duplicate[r].as_ref().map(|d| d.reason.clone()),
+                    "decision": cl.decision[r],
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "respondents": ds.len(),
+            "included": cl.included.iter().filter(|&&i| i).count(),
+            "flagged": flagged,
+        })
+    }
+}
+
 /// Loads a round and cleans it.
 pub async fn cleaned(db: &DatabaseConnection, survey_id: &str) -> Result<Cleaned, Error> {
     let data = load(db, survey_id).await?;

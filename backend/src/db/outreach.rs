@@ -365,7 +365,25 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
         .into_iter()
         .map(|r| r.municipality_number)
         .collect();
-    let place = |n: &str| registry.municipalities.iter().find(|m| m.number == n);
+    let places: std::collections::HashMap<&str, &crate::registry::Municipality> = registry
+        .municipalities
+        .iter()
+        .map(|m| (m.number.as_str(), m))
+        .collect();
+    let place = |n: &str| places.get(n).copied();
+    // (e-mail, municipality) of every invitation, and of those a wave made
+    // (their link can be rebuilt, so a reminder reuses it).
+    let invited: BTreeSet<(&str, &str)> = invitations
+        .iter()
+        .map(|i| (i.email.as_str(), i.municipality_number.as_str()))
+        .collect();
+    let mut reusable: std::collections::HashMap<(&str, &str), i32> =
+        std::collections::HashMap::new();
+    for i in invitations.iter().filter(|i| i.token_nonce.is_some()) {
+        reusable
+            .entry((i.email.as_str(), i.municipality_number.as_str()))
+            .or_insert(i.id);
+    }
     let reminder = w.kind == "reminder";
     let chosen: Vec<&contact::Model> = contacts
         .iter()
@@ -373,9 +391,7 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
             let Some(m) = place(&c.municipality_number) else {
                 return false;
             };
-            let invited = invitations
-                .iter()
-                .any(|i| i.email == c.email && i.municipality_number == c.municipality_number);
+            let invited = invited.contains(&(c.email.as_str(), c.municipality_number.as_str()));
             w.selection.county.as_ref().is_none_or(|k| *k == m.county)
                 && w.selection
                     .size_class
@@ -389,6 +405,7 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
                 && (!reminder || (invited && !submitted.contains(&c.municipality_number)))
         })
         .collect();
+    let secret = crate::mail::secret()?;
     let txn = db.begin().await?;
     let now = Utc::now();
     let wave = wave::ActiveModel {
@@ -405,18 +422,16 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
     .insert(&txn)
     .await?;
     for c in &chosen {
-        let existing = invitations.iter().find(|i| {
-            i.email == c.email
-                && i.municipality_number == c.municipality_number
-                && i.token_nonce.is_some()
-        });
+        let existing = reusable
+            .get(&(c.email.as_str(), c.municipality_number.as_str()))
+            .copied();
         let invitation_id = match existing {
-            Some(i) => i.id,
+            Some(id) => id,
             None => {
                 let nonce = crate::domain::InvitationToken::generate()?
                     .expose()
                     .to_owned();
-                let token = crate::domain::InvitationToken::derive(&crate::mail::secret()?, &nonce);
+                let token = crate::domain::InvitationToken::derive(&secret, &nonce);
                 invitation::ActiveModel {
                     round_id: Set(r.id),
                     municipality_number: Set(c.municipality_number.clone()),

@@ -89,27 +89,6 @@ pub async fn cleaning(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let user = CurrentUser::require(&state, &session, Role::Researcher).await?;
     let c = crate::db::analysis::cleaned(&state.db, &survey).await?;
-    let keys = c.dataset.column("respondent");
-    let flagged: Vec<serde_json::Value> = (0..c.dataset.len())
-        .filter(|&r| {
-            !c.cleaning.analysable[r]
-                || c.cleaning.duplicate[r].is_some()
-                || c.cleaning.decision[r].is_some()
-        })
-        .map(|r| {
-            serde_json::json!({
-                "respondent": keys.map(|k| k.text(r)).unwrap_or_default(),
-                "analysable": c.cleaning.analysable[r],
-                "included": c.cleaning.included[r],
-                "duplicate": c.cleaning.duplicate[r].as_ref().map(|d| d.reason.clone()),
-                "decision": c.cleaning.decision[r],
-            })
-        })
-        .collect();
     accounts::audit(&state.db, &user.user.email, "read_cleaning", &survey).await?;
-    Ok(Json(serde_json::json!({
-        "respondents": c.dataset.len(),
-        "included": c.cleaning.included.iter().filter(|&&i| i).count(),
-        "flagged": flagged,
-    })))
+    Ok(Json(c.summary()))
 }
