@@ -23,6 +23,47 @@ pub struct Settings {
     /// (for example behind a reverse proxy that terminates HTTPS).
     #[arg(long, env = "OMFANG_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The server's secret (invitation links of waves, opt-out links): a file of 64 hex
+    /// digits, created on first start. Keep it: links already mailed depend on it.
+    #[arg(long, env = "OMFANG_SECRET_FILE", default_value = "omfang.key")]
+    pub secret_file: PathBuf,
+    /// Where and how invitation mail goes.
+    #[command(flatten)]
+    pub mail: MailSettings,
+}
+
+/// Where and how invitation mail goes (the server's wave sender and `omfang wave`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailSettings {
+    /// SMTP server: `smtp://HOST:PORT` (plain), `smtp://USER:PASSWORD@HOST:587?tls=required`
+    /// (STARTTLS) or `smtps://USER:PASSWORD@HOST:465` (TLS). Without it, mails are written as
+    /// `.eml` files to --mail-dir (lettre's file transport).
+    #[arg(long, env = "OMFANG_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Folder for `.eml` files when no SMTP server is given.
+    #[arg(long, env = "OMFANG_MAIL_DIR", default_value = "mail-outbox")]
+    pub mail_dir: PathBuf,
+    /// Sender.
+    #[arg(
+        long,
+        env = "OMFANG_MAIL_FROM",
+        default_value = "KORUS omfangsundersøkelse <omfang@korus.no>"
+    )]
+    pub from: String,
+    /// Address respondents reach omfang at; links are `<BASE_URL>/svar/<token>`.
+    #[arg(
+        long,
+        env = "OMFANG_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub base_url: String,
+    /// Most mails per minute.
+    #[arg(long, env = "OMFANG_MAILS_PER_MINUTE", default_value_t = 60)]
+    pub per_minute: u32,
+    /// Seconds after which the server sends again a mail whose sender stopped in the middle
+    /// of its SMTP transaction (lettre gives each SMTP command 20 s).
+    #[arg(long, env = "OMFANG_RELEASE_UNCERTAIN_AFTER", default_value_t = 180)]
+    pub release_uncertain_after: u64,
 }
 
 impl Settings {
@@ -33,6 +74,16 @@ impl Settings {
             database_url: database_url.into(),
             static_dir: static_dir.into(),
             secure_cookies: false,
+            secret_file: std::env::temp_dir()
+                .join(format!("omfang-test-{}.key", std::process::id())),
+            mail: MailSettings {
+                smtp_url: None,
+                mail_dir: std::env::temp_dir().join("omfang-test-mail"),
+                from: "KORUS omfangsundersøkelse <omfang@korus.no>".into(),
+                base_url: "http://127.0.0.1:8080".into(),
+                per_minute: 6000,
+                release_uncertain_after: 180,
+            },
         }
     }
 }

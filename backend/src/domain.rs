@@ -140,6 +140,18 @@ impl std::fmt::Debug for InvitationToken {
     }
 }
 
+/// A time given as RFC 3339, or as YYYY-MM-DD meaning 00:00 UTC that day.
+pub fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::Error> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| crate::Error::BadRequest(format!("{text:?} is not YYYY-MM-DD or RFC 3339")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,13 @@
 //! mail but loses none and sends none twice; permanent failures (5xx) mark
 //! the row `failed` and record a bounce on the contact, who gets no more
 //! mail. A process killed inside an SMTP transaction leaves its row in
-//! `sending`: whether the server kept that one message is unknown, so it is
-//! reported as uncertain and resent only when asked (`--resend-uncertain`).
+//! `sending`: whether the server kept that one message is unknown. It almost
+//! certainly did not — the server only keeps a message once it has answered
+//! the final `.`, and the row is marked `sent` right after that answer — so
+//! the server's sender ([`spawn_sender`]) sends a row again once its claim is
+//! older than any transaction can last (`--release-uncertain-after`), with
+//! the same Message-ID so a receiving system can tell it is the same mail.
+//! `omfang wave resume` does so only when asked (`--resend-uncertain`).
 //! Eight SMTP transactions run at a time over lettre's connection pool: on
 //! loopback each one waits about 40 ms on TCP acknowledgements (lettre does
 //! not turn off Nagle's algorithm), so one at a time managed 23 mails/s.
@@ -30,15 +35,28 @@ use crate::db::entity::invitation;
 use crate::db::outreach::{contact, outbox};
 use crate::domain::InvitationToken;
 
+/// The secret's file when none is configured: `OMFANG_SECRET_FILE`, else `omfang.key`.
+fn default_secret_file() -> std::path::PathBuf {
+    std::env::var_os("OMFANG_SECRET_FILE").map_or_else(|| "omfang.key".into(), Into::into)
+}
+
+static SECRET: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
 /// The server's secret (32 random bytes, hex, in `OMFANG_SECRET_FILE`,
-/// default `omfang.key`; created on first use, readable by the owner only).
-/// Invitation tokens of waves and opt-out links are derived from it.
+/// default `omfang.key`, unless [`load_secret`] named another file first;
+/// created on first use, readable by the owner only). Invitation tokens of
+/// waves and opt-out links are derived from it.
 pub fn secret() -> Result<Vec<u8>, Error> {
-    static SECRET: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    load_secret(&default_secret_file())
+}
+
+/// Reads (or creates) the secret from `path`, once per process; later
+/// calls return the secret already loaded.
+pub fn load_secret(path: &std::path::Path) -> Result<Vec<u8>, Error> {
     if let Some(s) = SECRET.get() {
         return Ok(s.clone());
     }
-    let path = std::env::var("OMFANG_SECRET_FILE").unwrap_or_else(|_| "omfang.key".into());
+    let path = path.display().to_string();
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -103,14 +121,16 @@ pub struct Delivery {
 impl Mailer {
     /// A mailer: `smtp_url` (`smtp://host:port`, `smtp://user:pass@host?tls=required`,
     /// `smtps://…`) or, without one, `.eml` files in `mail_dir`.
-    pub fn new(
-        smtp_url: Option<&str>,
-        mail_dir: &std::path::Path,
-        from: &str,
-        base_url: &str,
-        per_minute: u32,
-    ) -> Result<Mailer, Error> {
-        let transport = match smtp_url {
+    pub fn new(settings: &crate::config::MailSettings) -> Result<Mailer, Error> {
+        let crate::config::MailSettings {
+            smtp_url,
+            mail_dir,
+            from,
+            base_url,
+            per_minute,
+            ..
+        } = settings;
+        let transport = match smtp_url.as_deref() {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| Error::Config(format!("SMTP URL {url:?}: {e}")))?
@@ -130,7 +150,7 @@ impl Mailer {
             transport,
             from,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            interval: Duration::from_secs_f64(60.0 / f64::from(per_minute.max(1))),
+            interval: Duration::from_secs_f64(60.0 / f64::from((*per_minute).max(1))),
             max_attempts: 12,
             connections: 8,
         })
@@ -144,7 +164,7 @@ impl Mailer {
         db: &DatabaseConnection,
         wave_id: i32,
         resend_uncertain: bool,
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<Delivery, Error> {
         if resend_uncertain {
             outbox::Entity::update_many()
@@ -183,19 +203,20 @@ impl Mailer {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let due: Vec<&outbox::Model> = pending
-                .iter()
+            let due: Vec<outbox::Model> = pending
+                .into_iter()
                 .filter(|r| r.next_attempt_at <= now)
                 .collect();
+            let (slots, secret) = (&next_slot, &secret);
             let results: Vec<Result<bool, Error>> = futures_util::stream::iter(due)
-                .map(|row| async {
+                .map(|row| async move {
                     {
                         // Throttle: each send takes the next free slot.
-                        let mut slot = next_slot.lock().await;
+                        let mut slot = slots.lock().await;
                         tokio::time::sleep_until(*slot).await;
                         *slot = tokio::time::Instant::now() + self.interval;
                     }
-                    self.send_one(db, &secret, row).await
+                    self.send_one(db, secret, &row).await
                 })
                 .buffer_unordered(self.connections)
                 .inspect(|r| {
@@ -224,9 +245,11 @@ impl Mailer {
         row: &outbox::Model,
     ) -> Result<bool, Error> {
         // Claim the row; another sender that got here first wins.
+        // `next_attempt_at` of a `sending` row is when it was claimed.
         let claimed = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value("sending"))
             .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
             .filter(outbox::Column::Id.eq(row.id))
             .filter(outbox::Column::Status.eq("pending"))
             .exec(db)
@@ -324,4 +347,78 @@ impl Mailer {
         };
         Ok(ended)
     }
+}
+
+/// Rows left in `sending` whose claim is older than `after` go back to
+/// `pending` (their sender is gone). Returns how many.
+pub async fn release_abandoned(db: &DatabaseConnection, after: Duration) -> Result<u64, Error> {
+    let before = Utc::now() - chrono::Duration::from_std(after).unwrap_or_default();
+    let released = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("pending"))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::NextAttemptAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if released > 0 {
+        tracing::warn!(
+            released,
+            "resending mails whose sender stopped mid-transaction"
+        );
+    }
+    Ok(released)
+}
+
+/// Starts the server's sender: it finishes every wave with mail left —
+/// at start (what a killed server left) and each time `wake` is notified
+/// (a wave was composed). Errors are logged and retried a minute later;
+/// the outbox keeps every row, so nothing is lost.
+pub fn spawn_sender(
+    db: DatabaseConnection,
+    mailer: Mailer,
+    release_after: Duration,
+) -> std::sync::Arc<tokio::sync::Notify> {
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let notified = wake.clone();
+    tokio::spawn(async move {
+        loop {
+            let idle = match send_all(&db, &mailer, release_after).await {
+                Ok(0) => Duration::from_secs(3600),
+                // Rows still `sending` from a dead sender: look again when they may be released.
+                Ok(_) => release_after.min(Duration::from_secs(60)) / 2,
+                Err(e) => {
+                    tracing::error!(error = %e, "the wave sender failed; retrying in a minute");
+                    Duration::from_secs(60)
+                }
+            };
+            let _ = tokio::time::timeout(idle, notified.notified()).await;
+        }
+    });
+    wake
+}
+
+/// One pass of the server's sender; returns how many rows are still `sending`.
+async fn send_all(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    release_after: Duration,
+) -> Result<usize, Error> {
+    release_abandoned(db, release_after).await?;
+    let mut waves: Vec<i32> = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("pending"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.wave_id)
+        .collect();
+    waves.sort_unstable();
+    waves.dedup();
+    for wave in waves {
+        let d = mailer.deliver(db, wave, false, &mut |_, _| {}).await?;
+        tracing::info!(wave, by_status = ?d.by_status, "wave delivered");
+    }
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("sending"))
+        .count(db)
+        .await? as usize)
 }

@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
+    #[cfg(feature = "admin")]
     if path == "/admin" || path.starts_with("/admin/") {
         return view! { <crate::admin::Admin /> }.into_any();
     }

@@ -2,11 +2,15 @@
 //!
 //! Three parts, chosen by path (`app.rs`): `/svar/{token}`, the respondent's
 //! journey with autosave (`journey.rs`, `autosave.rs`); `/admin`, the
-//! administrators' login and response-rate dashboard (`admin.rs`); anything
-//! else, a read-only preview of the survey for proof-reading. Relevance and
+//! administrators' pages (`admin.rs`, only with the `admin` feature);
+//! anything else, a read-only preview of the survey for proof-reading.
+//! The app is built twice: without `admin` for respondents (`/pkg`, within
+//! the 300 KB budget) and with it for administrators (`/admin-pkg`);
+//! `index.html` loads the one the path needs. Relevance and
 //! validation are computed by the survey-definition engine compiled to wasm,
 //! the same code the server runs.
 
+#[cfg(feature = "admin")]
 mod admin;
 mod api;
 mod app;

@@ -101,6 +101,8 @@ on_both_databases! {
         let survey = "korus-2025";
         let save = json!({"version": 1, "values": {"gate": 3}});
         let version = json!({"version": 2});
+        let wave = json!({"survey_id": survey, "kind": "invitation", "who": "all", "subject": "Omfang",
+                          "template": "{lenke}", "deadline": "16. mai 2025"});
         let mut covered = BTreeSet::new();
         let rows: Vec<(Method, &str, Option<Value>, [u16; 4])> = vec![
             (Method::GET, "/api/health", None, [200; 4]),
@@ -125,6 +127,14 @@ on_both_databases! {
             (Method::GET, "/api/admin/rounds/{survey}/status", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/waves", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/rounds/{survey}/status.csv", None, [401, 401, 403, 200]),
+            (Method::GET, "/api/admin/contacts", None, [401, 401, 403, 200]),
+            (Method::POST, "/api/admin/contacts/import", Some(json!({"csv": "municipality_number,district_number,kind,name,email\n1103,,tjeneste,Kari,kari@stavanger.kommune.no\n"})), [401, 401, 403, 200]),
+            (Method::PUT, "/api/admin/contacts/{id}", Some(json!({"kind": "tjeneste", "name": "Kari", "email": "kari@stavanger.kommune.no", "active": true})), [401, 401, 403, 200]),
+            (Method::POST, "/api/admin/waves/preview", Some(wave.clone()), [401, 401, 403, 200]),
+            (Method::POST, "/api/admin/waves", Some(wave.clone()), [401, 401, 403, 201]),
+            (Method::GET, "/api/admin/rounds", None, [401, 401, 403, 200]),
+            (Method::POST, "/api/admin/rounds", Some(json!({"definition": "ikke en definisjon"})), [401, 401, 403, 400]),
+            (Method::PUT, "/api/admin/rounds/{survey}/window", Some(json!({"opens": "", "closes": ""})), [401, 401, 403, 200]),
             (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
             (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),
             (Method::POST, "/api/auth/logout", Some(json!({})), [204, 204, 204, 204]),
@@ -149,7 +159,13 @@ on_both_databases! {
                     Who::Admin => Some(admin.as_str()),
                     _ => None,
                 };
-                let path = template
+                // The contact the import row above creates (the first contact).
+                let path = if template.starts_with("/api/admin/contacts/") {
+                    template.replace("{id}", "1")
+                } else {
+                    template.to_string()
+                };
+                let path = path
                     .replace("{survey}", survey)
                     .replace("{token}", &token_for(*who))
                     .replace("{id}", &id_a.to_string())

@@ -60,7 +60,11 @@ fn artifacts() -> PathBuf {
 
 /// Starts the app on `db` with the built browser app, and a headless browser.
 pub async fn session(db: Db) -> Session {
-    let app = spawn_app_with(db, Some(dist_dir())).await;
+    session_with(spawn_app_with(db, Some(dist_dir())).await).await
+}
+
+/// A headless browser on an app the caller started (with the built browser app).
+pub async fn session_with(app: TestApp) -> Session {
     let (c, driver, profile) = browser().await;
     Session {
         c,

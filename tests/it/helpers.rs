@@ -114,12 +114,23 @@ pub async fn spawn_app(db: Db) -> TestApp {
 
 /// Starts the server, serving the browser app from `static_dir` if given.
 pub async fn spawn_app_with(db: Db, static_dir: Option<PathBuf>) -> TestApp {
+    spawn_app_configured(db, static_dir, |_| {}).await
+}
+
+/// Starts the server with test settings changed by `configure`.
+pub async fn spawn_app_configured(
+    db: Db,
+    static_dir: Option<PathBuf>,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let (database_url, guard) = fresh_database(db, dir.path()).await;
     let static_dir = static_dir.unwrap_or_else(|| dir.path().join("no-app"));
-    let app = Application::build(&Settings::for_tests(&database_url, static_dir))
-        .await
-        .expect("the app builds");
+    let mut settings = Settings::for_tests(&database_url, static_dir);
+    settings.mail.mail_dir = dir.path().join("mail");
+    settings.secret_file = dir.path().join("omfang.key");
+    configure(&mut settings);
+    let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let conn = app.db().clone();
     tokio::spawn(app.run_until_stopped());

@@ -1,21 +1,25 @@
 """A real SMTP server for omfang's wave tests (Debian's python3-aiosmtpd).
 
-Usage: smtp_sink.py PORT FILE. Appends one JSON line per accepted message
+Usage: smtp_sink.py PORT FILE [RCPT_DELAY_SECONDS]. Appends one JSON line per accepted message
 to FILE: envelope sender and recipients, the decoded subject and body, and
 the Message-ID. Refuses recipients whose address starts with "bounce" with
-a permanent 550. Prints "ready" once listening; stops on SIGTERM.
+a permanent 550. With a delay, each RCPT waits that long before its answer
+(a slow server, so a test can kill the sender inside a transaction). Prints "ready" once listening; stops on SIGTERM.
 """
 import email
 import email.policy
 import json
 import signal
 import sys
+import asyncio
 
 from aiosmtpd.controller import Controller
 
 
 class Sink:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if len(sys.argv) > 3:
+            await asyncio.sleep(float(sys.argv[3]))
         if address.lower().startswith("bounce"):
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)

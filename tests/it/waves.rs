@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::durability::omfang_binary;
 use crate::helpers::{fresh_database, on_both_databases};
 
-struct Sink(Child);
+pub struct Sink(Child);
 
 impl Drop for Sink {
     fn drop(&mut self) {
@@ -25,13 +25,19 @@ impl Drop for Sink {
 }
 
 impl Sink {
-    fn start(port: u16, file: &Path) -> Sink {
+    pub fn start(port: u16, file: &Path) -> Sink {
+        Sink::start_slow(port, file, None)
+    }
+
+    /// A sink that waits `rcpt_delay` seconds before answering each RCPT.
+    pub fn start_slow(port: u16, file: &Path, rcpt_delay: Option<f64>) -> Sink {
         let python =
             std::env::var("OMFANG_SMTP_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
         let mut child = Command::new(&python)
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/it/smtp_sink.py"))
             .arg(port.to_string())
             .arg(file)
+            .args(rcpt_delay.map(|d| d.to_string()))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -48,7 +54,7 @@ impl Sink {
         Sink(child)
     }
 
-    fn stop(mut self) {
+    pub fn stop(mut self) {
         // SIGTERM lets the server stop listening; kill is the fallback.
         let _ = Command::new("kill").arg(self.0.id().to_string()).status();
         let _ = self.0.wait();
@@ -56,7 +62,7 @@ impl Sink {
     }
 }
 
-fn received(file: &Path) -> Vec<Value> {
+pub fn received(file: &Path) -> Vec<Value> {
     std::fs::read_to_string(file)
         .unwrap_or_default()
         .lines()
@@ -64,7 +70,7 @@ fn received(file: &Path) -> Vec<Value> {
         .collect()
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -239,5 +245,133 @@ on_both_databases! {
         let audit = omfang(&url, &secret, &["audit", "export"]).output().unwrap();
         let audit = String::from_utf8_lossy(&audit.stdout);
         assert!(audit.contains(",wave,") && audit.contains("opted_out") && audit.contains("contacts_imported"), "{audit}");
+    }
+}
+
+/// Starts `omfang serve` on `url` with mail to `smtp`, and waits until it answers.
+async fn serve(url: &str, secret: &Path, port: u16, smtp: &str) -> Child {
+    let child = omfang(
+        url,
+        secret,
+        &[
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--smtp-url",
+            smtp,
+            "--per-minute",
+            "240",
+            "--release-uncertain-after",
+            "2",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reqwest::get(format!("http://127.0.0.1:{port}/api/health"))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "omfang did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child
+}
+
+on_both_databases! {
+    async fn a_server_killed_mid_wave_finishes_it_after_a_restart_with_each_mail_once(db: Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, _guard) = fresh_database(db, dir.path()).await;
+        let secret = dir.path().join("omfang.key");
+        let mut csv = String::from("municipality_number,district_number,kind,name,email\n");
+        let municipalities = ["1103", "4601", "5001", "1101", "3201", "1506", "1804", "5501", "3301", "4204",
+                              "3401", "3403", "3405", "1106", "1108", "4203", "4601", "5001", "1103", "3201"];
+        for (i, m) in municipalities.iter().enumerate() {
+            csv.push_str(&format!("{m},,tjeneste,Kontakt {i},k{i}@kommune{m}.no\n"));
+        }
+        let file = dir.path().join("contacts.csv");
+        std::fs::write(&file, csv).unwrap();
+        let out = omfang(&url, &secret, &["contacts", "import", file.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut add = omfang(&url, &secret, &["user", "add", "--role", "admin", "admin@korus.no"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"et-langt-admin-passord\n").unwrap();
+        assert!(add.wait().unwrap().success());
+
+        let smtp_port = free_port();
+        let mails = dir.path().join("mails.jsonl");
+        // A slow SMTP server (2 s per RCPT), so the kill lands inside SMTP transactions.
+        let _sink = Sink::start_slow(smtp_port, &mails, Some(2.0));
+        let smtp = format!("smtp://127.0.0.1:{smtp_port}");
+        let port = free_port();
+        let mut server = serve(&url, &secret, port, &smtp).await;
+        let conn = sea_orm::Database::connect(&url).await.unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let login = client
+            .post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status().as_u16(), 200);
+        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let wave = serde_json::json!({
+            "survey_id": "korus-2025", "kind": "invitation", "who": "all",
+            "subject": "Omfangsundersøkelsen – {kommune}", "deadline": "16. mai 2025",
+            "template": "Hei {navn}\n{lenke}\n{avmelding}\n",
+        });
+        let resp = client.post(format!("{base}/api/admin/waves")).header("cookie", &cookie).json(&wave).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 201);
+        let created: Value = resp.json().await.unwrap();
+        assert_eq!(created["mails"], 20, "{created}");
+
+        // SIGKILL the server mid-wave, while mails are inside their SMTP transactions.
+        use omfang::db::outreach::outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let in_flight = || outbox::Entity::find().filter(outbox::Column::Status.eq("sending")).count(&conn);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while received(&mails).len() < 3 || in_flight().await.unwrap() == 0 {
+            assert!(Instant::now() < deadline, "the server's sender did not get going");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let at_kill = received(&mails).len();
+        let uncertain = in_flight().await.unwrap();
+        assert!(at_kill < 20, "the kill came mid-wave ({at_kill} sent)");
+        assert!(uncertain > 0, "the kill came inside an SMTP transaction");
+        eprintln!("after SIGKILL: {at_kill} mails received, {uncertain} left in `sending`");
+
+        // A restarted server finishes the wave by itself.
+        let mut server = serve(&url, &secret, port, &smtp).await;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while received(&mails).len() < 20 {
+            assert!(Instant::now() < deadline, "the restarted server did not finish the wave: {} of 20", received(&mails).len());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let mut per_recipient: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for m in received(&mails) {
+            per_recipient.entry(m["to"][0].as_str().unwrap().to_owned()).or_default().push(m["message_id"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(per_recipient.len(), 20, "every recipient got the mail: {per_recipient:?}");
+        assert!(per_recipient.values().all(|ids| ids.len() == 1), "none got it twice: {per_recipient:?}");
+        let login = client
+            .post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let waves: Value = client.get(format!("{base}/api/admin/waves")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(waves[0]["by_status"], serde_json::json!({"sent": 20}), "{waves}");
+        let _ = server.kill();
+        let _ = server.wait();
     }
 }

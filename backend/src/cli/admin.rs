@@ -98,17 +98,6 @@ pub enum RoundCommand {
     },
 }
 
-fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::Error> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&chrono::Utc));
-    }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-        .ok_or_else(|| crate::Error::BadRequest(format!("{text:?} is not YYYY-MM-DD or RFC 3339")))
-}
-
 /// `omfang user ...`
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -239,9 +228,18 @@ pub async fn run_round(cmd: RoundCommand) -> Result<(), Error> {
             retention,
             database_url,
         } => {
-            let opens = opens.as_deref().map(parse_time).transpose()?;
-            let closes = closes.as_deref().map(parse_time).transpose()?;
-            let retention = retention.as_deref().map(parse_time).transpose()?;
+            let opens = opens
+                .as_deref()
+                .map(crate::domain::parse_time)
+                .transpose()?;
+            let closes = closes
+                .as_deref()
+                .map(crate::domain::parse_time)
+                .transpose()?;
+            let retention = retention
+                .as_deref()
+                .map(crate::domain::parse_time)
+                .transpose()?;
             let db = prepared(&database_url).await?;
             if retention.is_some() {
                 crate::db::round::set_retention(&db, &round, retention).await?;

@@ -24,34 +24,12 @@ pub enum ContactsCommand {
     },
 }
 
-/// Where and how mail goes.
+/// Where and how mail goes, and the database.
 #[derive(Debug, Clone, Args)]
 pub struct MailArgs {
-    /// SMTP server: `smtp://HOST:PORT` (plain), `smtp://USER:PASSWORD@HOST:587?tls=required`
-    /// (STARTTLS) or `smtps://USER:PASSWORD@HOST:465` (TLS). Without it, mails are written as
-    /// `.eml` files to --mail-dir (lettre's file transport).
-    #[arg(long, env = "OMFANG_SMTP_URL")]
-    pub smtp_url: Option<String>,
-    /// Folder for `.eml` files when no SMTP server is given.
-    #[arg(long, env = "OMFANG_MAIL_DIR", default_value = "mail-outbox")]
-    pub mail_dir: PathBuf,
-    /// Sender.
-    #[arg(
-        long,
-        env = "OMFANG_MAIL_FROM",
-        default_value = "KORUS omfangsundersøkelse <omfang@korus.no>"
-    )]
-    pub from: String,
-    /// Address respondents reach omfang at; links are `<BASE_URL>/svar/<token>`.
-    #[arg(
-        long,
-        env = "OMFANG_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub base_url: String,
-    /// Most mails per minute.
-    #[arg(long, default_value_t = 60)]
-    pub per_minute: u32,
+    /// Mail settings.
+    #[command(flatten)]
+    pub mail: crate::config::MailSettings,
     /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
     #[arg(long, env = "DATABASE_URL", default_value = crate::config::DEFAULT_DATABASE_URL)]
     pub database_url: String,
@@ -142,13 +120,7 @@ pub async fn run_contacts(cmd: ContactsCommand) -> Result<(), Error> {
 
 async fn deliver(mail: &MailArgs, wave: i32, resend_uncertain: bool) -> Result<(), Error> {
     let db = super::prepared(&mail.database_url).await?;
-    let mailer = Mailer::new(
-        mail.smtp_url.as_deref(),
-        &mail.mail_dir,
-        &mail.from,
-        &mail.base_url,
-        mail.per_minute,
-    )?;
+    let mailer = Mailer::new(&mail.mail)?;
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template("e-post [{bar:40}] {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -194,7 +166,7 @@ pub async fn run_wave(cmd: WaveCommand) -> Result<(), Error> {
                     "{lenke}",
                     &format!(
                         "{}/svar/<personlig lenke>",
-                        mail.base_url.trim_end_matches('/')
+                        mail.mail.base_url.trim_end_matches('/')
                     ),
                 )
                 .replace("{avmelding}", "<avmeldingslenke>");

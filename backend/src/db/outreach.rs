@@ -319,9 +319,18 @@ pub fn render(template: &str, municipality: &str, name: Option<&str>, deadline: 
         .replace("{frist}", deadline)
 }
 
-/// Composes a wave: resolves the selection, creates missing invitations and
-/// writes the outbox, all in one transaction. Returns the wave and its size.
-pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Model, usize), Error> {
+/// A wave's recipients, resolved.
+struct Plan {
+    round: round::Model,
+    /// (contact, municipality name, invitation to reuse).
+    chosen: Vec<(contact::Model, String, Option<i32>)>,
+}
+
+/// Checks a wave request and resolves who gets it: active contacts that
+/// have neither opted out nor bounced, in the county and size class asked
+/// for; `not-invited` leaves out those already invited, `not-submitted` and
+/// every reminder those whose municipality has submitted.
+async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
     if !matches!(w.kind.as_str(), "invitation" | "reminder") {
         return Err(Error::BadRequest(format!(
             "kind {:?}: invitation or reminder",
@@ -337,12 +346,13 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
             w.selection.who
         )));
     }
-    for field in ["{lenke}"] {
-        if !w.template.contains(field) {
-            return Err(Error::BadRequest(format!(
-                "the template has no {field} (the personal link)"
-            )));
-        }
+    if w.subject.trim().is_empty() {
+        return Err(Error::BadRequest("the subject is empty".into()));
+    }
+    if !w.template.contains("{lenke}") {
+        return Err(Error::BadRequest(
+            "the template has no {lenke} (the personal link)".into(),
+        ));
     }
     let r = round::find(db, &w.survey_id).await?;
     let registry = places::load(db, r.registry_year).await?;
@@ -370,7 +380,6 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
         .iter()
         .map(|m| (m.number.as_str(), m))
         .collect();
-    let place = |n: &str| places.get(n).copied();
     // (e-mail, municipality) of every invitation, and of those a wave made
     // (their link can be rebuilt, so a reminder reuses it).
     let invited: BTreeSet<(&str, &str)> = invitations
@@ -385,26 +394,73 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
             .or_insert(i.id);
     }
     let reminder = w.kind == "reminder";
-    let chosen: Vec<&contact::Model> = contacts
-        .iter()
-        .filter(|c| {
-            let Some(m) = place(&c.municipality_number) else {
-                return false;
-            };
-            let invited = invited.contains(&(c.email.as_str(), c.municipality_number.as_str()));
-            w.selection.county.as_ref().is_none_or(|k| *k == m.county)
-                && w.selection
-                    .size_class
-                    .as_ref()
-                    .is_none_or(|s| format!("{:?}", m.size_class).to_lowercase() == *s)
-                && match w.selection.who.as_str() {
-                    "not-invited" => !invited,
-                    "not-submitted" => !submitted.contains(&c.municipality_number),
-                    _ => true,
-                }
-                && (!reminder || (invited && !submitted.contains(&c.municipality_number)))
-        })
-        .collect();
+    let mut chosen = Vec::new();
+    for c in &contacts {
+        let Some(m) = places.get(c.municipality_number.as_str()) else {
+            continue;
+        };
+        let key = (c.email.as_str(), c.municipality_number.as_str());
+        let is_invited = invited.contains(&key);
+        let has_submitted = submitted.contains(&c.municipality_number);
+        let wanted = w.selection.county.as_ref().is_none_or(|k| *k == m.county)
+            && w.selection
+                .size_class
+                .as_ref()
+                .is_none_or(|s| format!("{:?}", m.size_class).to_lowercase() == *s)
+            && match w.selection.who.as_str() {
+                "not-invited" => !is_invited,
+                "not-submitted" => !has_submitted,
+                _ => true,
+            }
+            && (!reminder || (is_invited && !has_submitted));
+        if wanted {
+            chosen.push((c.clone(), m.name.clone(), reusable.get(&key).copied()));
+        }
+    }
+    Ok(Plan { round: r, chosen })
+}
+
+/// What a wave would send, without sending or storing anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct WavePreview {
+    /// How many mails the wave would send.
+    pub recipients: usize,
+    /// The first mail: recipient, subject and body (links shown as placeholders).
+    pub first: Option<PreviewMail>,
+}
+
+/// One mail as previewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PreviewMail {
+    /// Recipient.
+    pub to: String,
+    /// Subject with merge fields filled in.
+    pub subject: String,
+    /// Body with merge fields filled in.
+    pub body: String,
+}
+
+/// Previews a wave: how many it reaches and its first mail, with the
+/// personal and opt-out links as placeholders (they are secrets).
+pub async fn preview(db: &DatabaseConnection, w: &NewWave) -> Result<WavePreview, Error> {
+    let plan = plan(db, w).await?;
+    let first = plan.chosen.first().map(|(c, municipality, _)| PreviewMail {
+        to: c.email.clone(),
+        subject: render(&w.subject, municipality, c.name.as_deref(), &w.deadline),
+        body: render(&w.template, municipality, c.name.as_deref(), &w.deadline)
+            .replace("{lenke}", "<personlig lenke>")
+            .replace("{avmelding}", "<avmeldingslenke>"),
+    });
+    Ok(WavePreview {
+        recipients: plan.chosen.len(),
+        first,
+    })
+}
+
+/// Composes a wave: resolves the selection, creates missing invitations and
+/// writes the outbox, all in one transaction. Returns the wave and its size.
+pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Model, usize), Error> {
+    let Plan { round: r, chosen } = plan(db, w).await?;
     let secret = crate::mail::secret()?;
     let txn = db.begin().await?;
     let now = Utc::now();
@@ -421,12 +477,9 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
     }
     .insert(&txn)
     .await?;
-    for c in &chosen {
-        let existing = reusable
-            .get(&(c.email.as_str(), c.municipality_number.as_str()))
-            .copied();
+    for (c, municipality, existing) in &chosen {
         let invitation_id = match existing {
-            Some(id) => id,
+            Some(id) => *id,
             None => {
                 let nonce = crate::domain::InvitationToken::generate()?
                     .expose()
@@ -447,8 +500,6 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
                 .id
             }
         };
-        let municipality = place(&c.municipality_number)
-            .map_or(c.municipality_number.as_str(), |m| m.name.as_str());
         outbox::ActiveModel {
             wave_id: Set(wave.id),
             contact_id: Set(c.id),
@@ -491,6 +542,127 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
     .await?;
     txn.commit().await?;
     Ok((wave, chosen.len()))
+}
+
+/// A contact as administrators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ContactView {
+    /// Row id.
+    pub id: i32,
+    /// Municipality number.
+    pub municipality_number: String,
+    /// Municipality name.
+    pub municipality: String,
+    /// District or agency (Oslo).
+    pub district_number: Option<String>,
+    /// `postmottak` or `tjeneste`.
+    pub kind: String,
+    /// Name, if a person.
+    pub name: Option<String>,
+    /// E-mail.
+    pub email: String,
+    /// Gets mail.
+    pub active: bool,
+    /// Used the opt-out link.
+    pub opted_out: bool,
+    /// Why mail failed permanently, if it did.
+    pub bounce_reason: Option<String>,
+}
+
+/// Every contact, by municipality number.
+pub async fn contacts(db: &DatabaseConnection) -> Result<Vec<ContactView>, Error> {
+    let registry = places::load(db, crate::registry::POPULATION_YEAR).await?;
+    let names: BTreeMap<&str, &str> = registry
+        .municipalities
+        .iter()
+        .map(|m| (m.number.as_str(), m.name.as_str()))
+        .collect();
+    Ok(contact::Entity::find()
+        .order_by_asc(contact::Column::MunicipalityNumber)
+        .order_by_asc(contact::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| ContactView {
+            municipality: names
+                .get(c.municipality_number.as_str())
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
+            id: c.id,
+            municipality_number: c.municipality_number,
+            district_number: c.district_number,
+            kind: c.kind,
+            name: c.name,
+            email: c.email,
+            active: c.active,
+            opted_out: c.opted_out,
+            bounce_reason: c.bounce_reason,
+        })
+        .collect())
+}
+
+/// A change to a contact.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ContactEdit {
+    /// `postmottak` or `tjeneste`.
+    pub kind: String,
+    /// Name (empty: none).
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// Gets mail (false deactivates).
+    pub active: bool,
+}
+
+/// Edits or deactivates a contact. A corrected address clears its bounce.
+pub async fn edit_contact(
+    db: &DatabaseConnection,
+    id: i32,
+    edit: &ContactEdit,
+) -> Result<ContactView, Error> {
+    let email = EmailAddress::parse(edit.email.trim())
+        .map_err(|_| Error::BadRequest(format!("bad e-mail address {:?}", edit.email)))?
+        .as_str()
+        .to_lowercase();
+    if !KINDS.contains(&edit.kind.as_str()) {
+        return Err(Error::BadRequest(format!(
+            "kind {:?} is not postmottak or tjeneste",
+            edit.kind
+        )));
+    }
+    let c = contact::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("contact {id}")))?;
+    let taken = contact::Entity::find()
+        .filter(contact::Column::MunicipalityNumber.eq(c.municipality_number.as_str()))
+        .filter(contact::Column::Email.eq(email.as_str()))
+        .filter(contact::Column::Id.ne(id))
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Err(Error::BadRequest(format!(
+            "{email} is already a contact of municipality {}",
+            c.municipality_number
+        )));
+    }
+    let new_address = email != c.email;
+    let mut a: contact::ActiveModel = c.into();
+    if new_address {
+        a.bounce_reason = Set(None);
+    }
+    a.email = Set(email);
+    a.kind = Set(edit.kind.clone());
+    a.name = Set(Some(edit.name.trim().to_owned()).filter(|n| !n.is_empty()));
+    a.active = Set(edit.active);
+    a.updated_at = Set(Utc::now());
+    let saved = a.update(db).await?;
+    contacts(db)
+        .await?
+        .into_iter()
+        .find(|v| v.id == saved.id)
+        .ok_or_else(|| Error::NotFound(format!("contact {id}")))
 }
 
 /// Counts of a wave's outbox by status.

@@ -1,9 +1,11 @@
-//! The administrators' API: accounts and the audit trail.
+//! The administrators' API: accounts, the audit trail, rounds, contacts,
+//! waves and the response-rate dashboard. Every change is audited.
 
-use axum::extract::State;
-use axum::routing::get;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::auth::CurrentUser;
@@ -15,7 +17,13 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users))
         .route("/admin/audit", get(audit))
-        .route("/admin/waves", get(waves))
+        .route("/admin/waves", get(waves).post(send_wave))
+        .route("/admin/waves/preview", post(preview_wave))
+        .route("/admin/contacts", get(contacts))
+        .route("/admin/contacts/import", post(import_contacts))
+        .route("/admin/contacts/{id}", put(edit_contact))
+        .route("/admin/rounds", get(rounds).post(load_round))
+        .route("/admin/rounds/{survey}/window", put(set_window))
         .route("/admin/rounds/{survey}/status", get(status))
         .route("/admin/rounds/{survey}/status.csv", get(status_csv))
 }
@@ -140,4 +148,274 @@ pub async fn audit(
             })
             .collect(),
     ))
+}
+
+type AdminError = crate::http::openapi::ErrorResponse;
+
+/// A wave to preview or send.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct WaveRequest {
+    /// Round (`korus-2025`).
+    pub survey_id: String,
+    /// `invitation` or `reminder` (reminders reach only municipalities that have not submitted).
+    pub kind: String,
+    /// `all`, `not-invited` or `not-submitted`.
+    pub who: String,
+    /// Only this county (2 digits).
+    #[serde(default)]
+    pub county: Option<String>,
+    /// Only this size class (`small`, `medium`, `large`).
+    #[serde(default)]
+    pub size_class: Option<String>,
+    /// Subject (merge fields allowed).
+    pub subject: String,
+    /// Body: `{kommune}`, `{navn}`, `{frist}`, `{lenke}` (required), `{avmelding}`.
+    pub template: String,
+    /// Deadline as written in the mail.
+    pub deadline: String,
+}
+
+impl WaveRequest {
+    fn into_wave(self, by: &str) -> crate::db::outreach::NewWave {
+        let blank = |o: Option<String>| o.filter(|v| !v.trim().is_empty());
+        crate::db::outreach::NewWave {
+            survey_id: self.survey_id,
+            kind: self.kind,
+            subject: self.subject,
+            template: self.template,
+            deadline: self.deadline,
+            selection: crate::db::outreach::Selection {
+                who: self.who,
+                county: blank(self.county),
+                size_class: blank(self.size_class),
+            },
+            created_by: by.to_owned(),
+        }
+    }
+}
+
+/// `POST /api/admin/waves/preview`: how many a wave reaches and its first mail; sends nothing.
+#[utoipa::path(post, path = "/api/admin/waves/preview", tag = "admin", request_body = WaveRequest, responses((status = 200, body = crate::db::outreach::WavePreview), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+pub async fn preview_wave(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<WaveRequest>,
+) -> Result<Json<crate::db::outreach::WavePreview>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    Ok(Json(
+        crate::db::outreach::preview(&state.db, &req.into_wave(&user.user.email)).await?,
+    ))
+}
+
+/// A composed wave.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WaveCreated {
+    /// Wave id.
+    pub id: i32,
+    /// Mails in its outbox.
+    pub mails: usize,
+}
+
+/// `POST /api/admin/waves`: composes a wave and hands it to the server's
+/// sender, which delivers it throttled in the background (progress at `GET /api/admin/waves`).
+#[utoipa::path(post, path = "/api/admin/waves", tag = "admin", request_body = WaveRequest, responses((status = 201, body = WaveCreated), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+pub async fn send_wave(
+    State(state): State<AppState>,
+    session: Session,
+    Json(req): Json<WaveRequest>,
+) -> Result<(StatusCode, Json<WaveCreated>), ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    let (wave, mails) =
+        crate::db::outreach::compose(&state.db, &req.into_wave(&user.user.email)).await?;
+    state.sender.notify_one();
+    Ok((
+        StatusCode::CREATED,
+        Json(WaveCreated { id: wave.id, mails }),
+    ))
+}
+
+/// `GET /api/admin/contacts`: every contact, by municipality.
+#[utoipa::path(get, path = "/api/admin/contacts", tag = "admin", responses((status = 200, body = [crate::db::outreach::ContactView]), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+pub async fn contacts(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<crate::db::outreach::ContactView>>, ApiError> {
+    CurrentUser::require(&state, &session, Role::Admin).await?;
+    Ok(Json(crate::db::outreach::contacts(&state.db).await?))
+}
+
+/// A contacts file to import.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ContactsCsv {
+    /// CSV text: `municipality_number,district_number,kind,name,email`.
+    pub csv: String,
+}
+
+/// What an import did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    /// New contacts.
+    pub new: usize,
+    /// Contacts already known, updated.
+    pub merged: usize,
+}
+
+/// `POST /api/admin/contacts/import`: all rows or none; 400 lists every bad row, one per line.
+#[utoipa::path(post, path = "/api/admin/contacts/import", tag = "admin", request_body = ContactsCsv, responses((status = 200, body = Imported), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+pub async fn import_contacts(
+    State(state): State<AppState>,
+    session: Session,
+    Json(file): Json<ContactsCsv>,
+) -> Result<Json<Imported>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    let (new, merged) = crate::db::outreach::import_contacts(&state.db, &file.csv).await?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "contacts_imported",
+        &format!("{new} new, {merged} merged"),
+    )
+    .await?;
+    Ok(Json(Imported { new, merged }))
+}
+
+/// `PUT /api/admin/contacts/{id}`: edit or deactivate a contact.
+#[utoipa::path(put, path = "/api/admin/contacts/{id}", tag = "admin", params(("id" = i32, Path)), request_body = crate::db::outreach::ContactEdit, responses((status = 200, body = crate::db::outreach::ContactView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
+pub async fn edit_contact(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i32>,
+    Json(edit): Json<crate::db::outreach::ContactEdit>,
+) -> Result<Json<crate::db::outreach::ContactView>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    let view = crate::db::outreach::edit_contact(&state.db, id, &edit).await?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "contact_edited",
+        &format!(
+            "contact {id} ({}): {}",
+            view.municipality_number,
+            if view.active { "active" } else { "deactivated" }
+        ),
+    )
+    .await?;
+    Ok(Json(view))
+}
+
+/// A round as administrators see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RoundView {
+    /// Survey id.
+    pub survey_id: String,
+    /// Title.
+    pub title: String,
+    /// Definition version (corrections count up).
+    pub definition_version: i32,
+    /// SHA-256 of the definition text.
+    pub definition_sha256: String,
+    /// Opens (RFC 3339), if set.
+    pub opens_at: Option<String>,
+    /// Closes (RFC 3339), if set.
+    pub closes_at: Option<String>,
+    /// Contact data may be purged from (RFC 3339), if set.
+    pub retention_until: Option<String>,
+}
+
+impl From<crate::db::round::Model> for RoundView {
+    fn from(r: crate::db::round::Model) -> Self {
+        RoundView {
+            survey_id: r.survey_id,
+            title: r.title,
+            definition_version: r.definition_version,
+            definition_sha256: r.definition_sha256,
+            opens_at: r.opens_at.map(|t| t.to_rfc3339()),
+            closes_at: r.closes_at.map(|t| t.to_rfc3339()),
+            retention_until: r.retention_until.map(|t| t.to_rfc3339()),
+        }
+    }
+}
+
+/// `GET /api/admin/rounds`: every round with its window and version.
+#[utoipa::path(get, path = "/api/admin/rounds", tag = "admin", responses((status = 200, body = [RoundView]), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+pub async fn rounds(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<RoundView>>, ApiError> {
+    CurrentUser::require(&state, &session, Role::Admin).await?;
+    Ok(Json(
+        crate::db::round::list(&state.db)
+            .await?
+            .into_iter()
+            .map(RoundView::from)
+            .collect(),
+    ))
+}
+
+/// A definition to load.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DefinitionText {
+    /// The definition (TOML).
+    pub definition: String,
+}
+
+/// `POST /api/admin/rounds`: creates a round from a definition, or loads a
+/// correction of an existing one (once answered, only wording may change;
+/// 400 says which ids or codes differ). The definition must lint without errors.
+#[utoipa::path(post, path = "/api/admin/rounds", tag = "admin", request_body = DefinitionText, responses((status = 200, body = RoundView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+pub async fn load_round(
+    State(state): State<AppState>,
+    session: Session,
+    Json(text): Json<DefinitionText>,
+) -> Result<Json<RoundView>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    let r = crate::db::round::ensure(&state.db, &text.definition).await?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "round_loaded",
+        &format!(
+            "{} version {} ({})",
+            r.survey_id, r.definition_version, r.definition_sha256
+        ),
+    )
+    .await?;
+    Ok(Json(r.into()))
+}
+
+/// A round's answering window.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct WindowRequest {
+    /// Opens (RFC 3339 or YYYY-MM-DD); empty or absent: open from the start.
+    #[serde(default)]
+    pub opens: Option<String>,
+    /// Closes (RFC 3339 or YYYY-MM-DD); empty or absent: no deadline.
+    #[serde(default)]
+    pub closes: Option<String>,
+}
+
+/// `PUT /api/admin/rounds/{survey}/window`: when the round accepts answers.
+#[utoipa::path(put, path = "/api/admin/rounds/{survey}/window", tag = "admin", params(("survey" = String, Path)), request_body = WindowRequest, responses((status = 200, body = RoundView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
+pub async fn set_window(
+    State(state): State<AppState>,
+    session: Session,
+    Path(survey): Path<String>,
+    Json(w): Json<WindowRequest>,
+) -> Result<Json<RoundView>, ApiError> {
+    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
+    let parse = |t: Option<String>| {
+        t.filter(|t| !t.trim().is_empty())
+            .map(|t| crate::domain::parse_time(t.trim()))
+            .transpose()
+    };
+    let (opens, closes) = (parse(w.opens)?, parse(w.closes)?);
+    let r = crate::db::round::set_window(&state.db, &survey, opens, closes).await?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "round_window",
+        &format!("{survey}: {opens:?} – {closes:?}"),
+    )
+    .await?;
+    Ok(Json(r.into()))
 }

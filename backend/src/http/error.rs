@@ -51,6 +51,7 @@ impl From<Error> for ApiError {
         match e {
             Error::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             Error::BadRequest(m) => ApiError::BadRequest(m),
+            Error::Definition(e) => ApiError::BadRequest(e.to_string()),
             Error::Import(rows) => ApiError::BadRequest(rows.join("\n")),
             Error::Analysis(
                 e @ (analysis::AnalysisError::Input(_)

@@ -54,12 +54,15 @@ pub struct AppState {
     pub snapshots: Arc<crate::db::journey::SnapshotCache>,
     /// Login attempts per e-mail and client address.
     pub login_limiter: auth::SharedLimiter,
+    /// Wakes the server's wave sender (`crate::mail::spawn_sender`).
+    pub sender: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
-    /// State over a database pool.
-    pub fn new(db: DatabaseConnection) -> Self {
+    /// State over a database pool; `sender` wakes the wave sender.
+    pub fn new(db: DatabaseConnection, sender: Arc<tokio::sync::Notify>) -> Self {
         AppState {
+            sender,
             db,
             definitions: Arc::default(),
             invitations: Arc::default(),
