@@ -10,6 +10,7 @@ mod m20261123_05_create_accounts;
 mod m20261123_06_create_outreach;
 mod m20261123_07_round_window;
 mod m20261123_08_round_retention;
+mod m20261123_09_create_personal_answer;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_06_create_outreach::Migration),
             Box::new(m20261123_07_round_window::Migration),
             Box::new(m20261123_08_round_retention::Migration),
+            Box::new(m20261123_09_create_personal_answer::Migration),
         ]
     }
 }

@@ -20,7 +20,7 @@ fn omfang(url: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-async fn answered(app: &crate::helpers::TestApp, municipality: &str, name: &str) -> i64 {
+async fn answered(app: &crate::helpers::TestApp, municipality: &str, name: &str) -> (i64, String) {
     use omfang::domain::{EmailAddress, MunicipalityNumber};
     let email = format!(
         "{}@kommune.no",
@@ -53,15 +53,29 @@ async fn answered(app: &crate::helpers::TestApp, municipality: &str, name: &str)
         )
         .await;
     assert_eq!(code, 200);
-    id
+    (id, token)
 }
 
 on_both_databases! {
     async fn a_person_is_exported_and_erased_and_a_round_purged(db: Db) {
         let app = spawn_app(db).await;
         let url = app.database_url().to_owned();
-        let kari = answered(&app, "3401", "Kari Nordmann").await;
-        let ola = answered(&app, "1103", "Ola Hansen").await;
+        let (kari, _) = answered(&app, "3401", "Kari Nordmann").await;
+        let (ola, ola_token) = answered(&app, "1103", "Ola Hansen").await;
+        // Ola submits: his name reaches a research export only when an administrator asks.
+        let full = json!({"version": 2, "values": {"fylke": "11", "kommune": "1103", "navn": "Ola Hansen", "stilling": "Rådgiver",
+            "gate": 3, "3.2": 2, "3.3": 3, "3.4": 2, "3.6": 1}});
+        let (code, body) = app.send(Method::PUT, &format!("/api/r/{ola_token}/responses/{ola}"), full).await;
+        assert_eq!(code, 200, "{body}");
+        let (code, body) = app.send(Method::POST, &format!("/api/r/{ola_token}/responses/{ola}/submit"), json!({"version": 3})).await;
+        assert_eq!(code, 200, "{body}");
+        let reports = tempfile::tempdir().unwrap();
+        let plain = reports.path().join("uten");
+        let named = reports.path().join("med");
+        assert!(omfang(&url, &["analyse", "report", "--round", "korus-2025", "--out", plain.to_str().unwrap()]).status.success());
+        assert!(omfang(&url, &["analyse", "report", "--round", "korus-2025", "--out", named.to_str().unwrap(), "--include-personal", "--by", "admin@korus.no"]).status.success());
+        assert!(!std::fs::read_to_string(plain.join("data.csv")).unwrap().contains("Ola Hansen"));
+        assert!(std::fs::read_to_string(named.join("data.csv")).unwrap().contains("Ola Hansen"));
 
         let out = omfang(&url, &["person", "export", "--email", "KARI@kommune.no", "--by", "admin@korus.no"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -74,19 +88,25 @@ on_both_databases! {
         let out = omfang(&url, &["person", "erase", "--email", "kari@kommune.no", "--confirm", "kari@kommune.no", "--by", "admin@korus.no"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-        use omfang::db::entity::{answer, answer_log, invitation};
+        use omfang::db::entity::{answer, answer_log, invitation, personal_answer};
+        // Name and position were stored apart from the answers, and never logged.
         let answers: Vec<String> = answer::Entity::find().filter(answer::Column::ResponseId.eq(kari as i32)).all(&app.conn).await.unwrap().into_iter().map(|a| a.item_id).collect();
         assert!(answers.contains(&"gate".to_owned()) && answers.contains(&"3.2".to_owned()), "anonymous answers stay: {answers:?}");
         assert!(!answers.contains(&"navn".to_owned()) && !answers.contains(&"stilling".to_owned()), "{answers:?}");
-        let logged = answer_log::Entity::find().filter(answer_log::Column::ResponseId.eq(kari as i32)).filter(answer_log::Column::ItemId.eq("navn")).all(&app.conn).await.unwrap();
-        assert!(!logged.is_empty() && logged.iter().all(|l| l.value.is_none()), "the log keeps the entry, not the name");
+        let personal = personal_answer::Entity::find().filter(personal_answer::Column::ResponseId.eq(kari as i32)).all(&app.conn).await.unwrap();
+        assert!(personal.is_empty(), "erased: {personal:?}");
+        let logged = answer_log::Entity::find().filter(answer_log::Column::ResponseId.eq(kari as i32)).filter(answer_log::Column::ItemId.is_in(["navn", "stilling"])).all(&app.conn).await.unwrap();
+        assert!(logged.is_empty(), "personal answers are not in the answer log: {logged:?}");
         let again: Value = serde_json::from_slice(&omfang(&url, &["person", "export", "--email", "kari@kommune.no", "--by", "admin@korus.no"]).stdout).unwrap();
         assert_eq!(again["invitations"], json!([]));
         let audit = String::from_utf8_lossy(&omfang(&url, &["audit", "export"]).stdout).into_owned();
         assert!(audit.contains("person_erased") && !audit.contains("kari@kommune.no"), "logged without the address: {audit}");
-        // Ola is untouched.
-        let ola_answers = answer::Entity::find().filter(answer::Column::ResponseId.eq(ola as i32)).filter(answer::Column::ItemId.eq("navn")).all(&app.conn).await.unwrap();
-        assert_eq!(ola_answers.len(), 1);
+        // Ola is untouched: his name is in the personal table, not with the answers.
+        let ola_personal = personal_answer::Entity::find().filter(personal_answer::Column::ResponseId.eq(ola as i32)).all(&app.conn).await.unwrap();
+        assert_eq!(ola_personal.iter().map(|p| p.item_id.as_str()).collect::<Vec<_>>(), ["navn", "stilling"]);
+        assert_eq!(ola_personal[0].value, "\"Ola Hansen\"");
+        let ola_answers = answer::Entity::find().filter(answer::Column::ResponseId.eq(ola as i32)).all(&app.conn).await.unwrap();
+        assert!(ola_answers.iter().all(|a| a.item_id != "navn" && a.item_id != "stilling"), "{ola_answers:?}");
 
         // Retention: no date, a date ahead, then a date passed.
         let out = omfang(&url, &["round", "purge", "--round", "korus-2025", "--by", "admin@korus.no"]);
@@ -100,6 +120,8 @@ on_both_databases! {
         let emails: Vec<String> = invitation::Entity::find().all(&app.conn).await.unwrap().into_iter().map(|i| i.email).collect();
         assert!(emails.iter().all(|e| e == omfang::db::privacy::ERASED), "{emails:?}");
         let ola_answers = answer::Entity::find().filter(answer::Column::ResponseId.eq(ola as i32)).all(&app.conn).await.unwrap();
-        assert!(ola_answers.iter().any(|a| a.item_id == "gate") && !ola_answers.iter().any(|a| a.item_id == "navn"));
+        assert!(ola_answers.iter().any(|a| a.item_id == "gate"), "answers stay after the purge");
+        let left = personal_answer::Entity::find().all(&app.conn).await.unwrap();
+        assert!(left.is_empty(), "the purge takes every personal answer: {left:?}");
     }
 }

@@ -11,7 +11,9 @@ use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, TransactionTrait};
 use survey_definitions::{Answer, ItemKind, RegistryKind, SurveyDefinition, normalize};
 
-use super::entity::{answer, cleaning_decision, import_batch, imported_response, response};
+use super::entity::{
+    answer, cleaning_decision, import_batch, imported_response, personal_answer, response,
+};
 use super::{places, round};
 use crate::Error;
 
@@ -136,22 +138,31 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
     let mut answers: BTreeMap<i32, BTreeMap<String, Answer>> = BTreeMap::new();
     // One query for all answers of the round's submitted responses.
     let ids: Vec<i32> = responses.iter().map(|r| r.id).collect();
+    // Personal answers (kept apart) are read too: exports leave them out
+    // unless an administrator turns them on for that export.
     for chunk in ids.chunks(500) {
-        for row in answer::Entity::find()
+        let rows = answer::Entity::find()
             .filter(answer::Column::ResponseId.is_in(chunk.iter().copied()))
             .all(db)
             .await?
-        {
-            let value: Answer = serde_json::from_str(&row.value).map_err(|e| {
+            .into_iter()
+            .map(|r| (r.response_id, r.item_id, r.value));
+        let personal = personal_answer::Entity::find()
+            .filter(personal_answer::Column::ResponseId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.response_id, r.item_id, r.value));
+        for (response_id, item_id, value) in rows.chain(personal) {
+            let value: Answer = serde_json::from_str(&value).map_err(|e| {
                 Error::Config(format!(
-                    "stored answer {}/{} is not JSON: {e}",
-                    row.response_id, row.item_id
+                    "stored answer {response_id}/{item_id} is not JSON: {e}"
                 ))
             })?;
             answers
-                .entry(row.response_id)
+                .entry(response_id)
                 .or_default()
-                .insert(row.item_id, value);
+                .insert(item_id, value);
         }
     }
     for r in responses {

@@ -19,7 +19,9 @@ use survey_definitions::{
     Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport, normalize, validate,
 };
 
-use super::entity::{answer, answer_log, district, invitation, municipality, response};
+use super::entity::{
+    answer, answer_log, district, invitation, municipality, personal_answer, response,
+};
 use super::round;
 use crate::Error;
 use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityNumber};
@@ -141,7 +143,7 @@ pub async fn responses(
         .await?)
 }
 
-/// Answers of a response.
+/// Answers of a response: the answers and, kept apart, the personal ones.
 async fn answers_of(
     db: &impl ConnectionTrait,
     response_id: i32,
@@ -149,16 +151,23 @@ async fn answers_of(
     let rows = answer::Entity::find()
         .filter(answer::Column::ResponseId.eq(response_id))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| (r.item_id, r.value));
+    let personal = personal_answer::Entity::find()
+        .filter(personal_answer::Column::ResponseId.eq(response_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.item_id, r.value));
     let mut out = BTreeMap::new();
-    for row in rows {
-        let value: Answer = serde_json::from_str(&row.value).map_err(|e| {
+    for (item_id, value) in rows.chain(personal) {
+        let value: Answer = serde_json::from_str(&value).map_err(|e| {
             Error::Config(format!(
-                "stored answer {}/{} is not JSON: {e}",
-                row.response_id, row.item_id
+                "stored answer {response_id}/{item_id} is not JSON: {e}"
             ))
         })?;
-        out.insert(row.item_id, value);
+        out.insert(item_id, value);
     }
     Ok(out)
 }
@@ -234,7 +243,8 @@ pub async fn start(
     }
     .insert(&txn)
     .await?;
-    write_changes(&txn, r.id, &BTreeMap::new(), &prefill, 1).await?;
+    // The prefilled header (county, municipality, district) is not personal.
+    write_changes(&txn, r.id, &BTreeMap::new(), &prefill, 1, &|_| false).await?;
     txn.commit().await?;
     Ok(state(&r, prefill))
 }
@@ -310,12 +320,16 @@ fn canonical(
 }
 
 /// Writes the differences between `old` and `new` answers and logs each.
+/// Answers to personal items (`is_personal`: name, position, e-mail) go to
+/// `personal_answer`, apart from the answers, and are not logged: the log is
+/// kept for good, and personal data must be erasable and purgeable.
 async fn write_changes(
     txn: &impl ConnectionTrait,
     response_id: i32,
     old: &BTreeMap<String, Answer>,
     new: &BTreeMap<String, Answer>,
     version: i64,
+    is_personal: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<usize, Error> {
     let now = Utc::now();
     let mut changed = 0;
@@ -327,6 +341,10 @@ async fn write_changes(
         }
         changed += 1;
         let json = after.map(|a| serde_json::to_string(a).unwrap_or_else(|_| "null".into()));
+        if is_personal(id) {
+            write_personal(txn, response_id, id, json.as_deref(), now).await?;
+            continue;
+        }
         match &json {
             Some(value) => {
                 let row = answer::ActiveModel {
@@ -367,6 +385,47 @@ async fn write_changes(
         .await?;
     }
     Ok(changed)
+}
+
+/// Sets (or, with `None`, removes) one personal answer.
+async fn write_personal(
+    txn: &impl ConnectionTrait,
+    response_id: i32,
+    item_id: &str,
+    value: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), Error> {
+    match value {
+        Some(value) => {
+            personal_answer::Entity::insert(personal_answer::ActiveModel {
+                response_id: Set(response_id),
+                item_id: Set(item_id.to_owned()),
+                value: Set(value.to_owned()),
+                updated_at: Set(now),
+            })
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([
+                    personal_answer::Column::ResponseId,
+                    personal_answer::Column::ItemId,
+                ])
+                .update_columns([
+                    personal_answer::Column::Value,
+                    personal_answer::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec(txn)
+            .await?;
+        }
+        None => {
+            personal_answer::Entity::delete_many()
+                .filter(personal_answer::Column::ResponseId.eq(response_id))
+                .filter(personal_answer::Column::ItemId.eq(item_id))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves a response from `version` to `version + 1` if nobody else has; on a
@@ -510,7 +569,8 @@ pub async fn save(
         let current = owned(db, inv, id).await?;
         return Err(conflict(db, current, req.version).await?);
     }
-    write_changes(&txn, id, &old, &new, req.version + 1).await?;
+    let is_personal = |item: &str| def.item(item).is_some_and(|i| i.personal);
+    write_changes(&txn, id, &old, &new, req.version + 1, &is_personal).await?;
     txn.commit().await?;
     let saved = response::Model {
         version: req.version + 1,

@@ -14,7 +14,7 @@ use sea_orm::entity::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::entity::{answer, answer_log, invitation, response};
+use super::entity::{answer, answer_log, invitation, personal_answer, response};
 use super::outreach::{contact, outbox};
 use super::{accounts, round};
 use crate::Error;
@@ -81,15 +81,24 @@ pub async fn export(db: &DatabaseConnection, email: &str) -> Result<PersonExport
             .all(db)
             .await?
         {
-            let answers: BTreeMap<String, serde_json::Value> = answer::Entity::find()
+            let plain = answer::Entity::find()
                 .filter(answer::Column::ResponseId.eq(r.id))
                 .all(db)
                 .await?
                 .into_iter()
-                .map(|a| {
+                .map(|a| (a.item_id, a.value));
+            let personal = personal_answer::Entity::find()
+                .filter(personal_answer::Column::ResponseId.eq(r.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|a| (a.item_id, a.value));
+            let answers: BTreeMap<String, serde_json::Value> = plain
+                .chain(personal)
+                .map(|(item, value)| {
                     (
-                        a.item_id,
-                        serde_json::from_str(&a.value).unwrap_or(serde_json::Value::Null),
+                        item,
+                        serde_json::from_str(&value).unwrap_or(serde_json::Value::Null),
                     )
                 })
                 .collect();
@@ -155,6 +164,15 @@ async fn erase_invitations(
             .into_iter()
             .map(|r| r.id)
             .collect();
+        if !responses.is_empty() {
+            out.answers += personal_answer::Entity::delete_many()
+                .filter(personal_answer::Column::ResponseId.is_in(responses.clone()))
+                .exec(txn)
+                .await?
+                .rows_affected;
+        }
+        // Personal answers stored with the answers (before they had a table
+        // of their own) go too, with their logged values.
         if !responses.is_empty() && !items.is_empty() {
             out.answers += answer::Entity::delete_many()
                 .filter(answer::Column::ResponseId.is_in(responses.clone()))

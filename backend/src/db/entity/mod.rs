@@ -8,4 +8,5 @@ pub mod import_batch;
 pub mod imported_response;
 pub mod invitation;
 pub mod municipality;
+pub mod personal_answer;
 pub mod response;
