@@ -86,6 +86,38 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
     s.expect_text("#answered", "0 av 357 kommuner har sendt inn svar.")
         .await;
 
+    // Rounds: a broken definition is refused; the answering window is saved.
+    s.click("nav.tabs button:nth-child(2)").await;
+    s.type_into("#definition", "[survey]\nid = \"uferdig\"\n")
+        .await;
+    s.click(".rounds form.stack button[type=submit]").await;
+    s.expect_text(".rounds [role=alert]", "Definisjonen ble avvist")
+        .await;
+    s.find(".rounds form.round").await;
+    s.c.execute(
+        "const [o, c] = document.querySelectorAll('.rounds form.round input[type=date]');\
+         o.value = '2025-01-31'; o.dispatchEvent(new Event('input'));\
+         c.value = '2099-12-31'; c.dispatchEvent(new Event('input'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    s.click(".rounds form.round button[type=submit]").await;
+    s.expect_text(".rounds [role=status]", "Svarperioden er lagret.")
+        .await;
+    let round = omfang::db::round::find(&s.app.conn, "korus-2025")
+        .await
+        .unwrap();
+    assert_eq!(
+        round.opens_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2025-01-31T00:00:00+00:00")
+    );
+    assert_eq!(
+        round.closes_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2099-12-31T00:00:00+00:00")
+    );
+    s.screenshot("admin-rounds").await;
+
     // Contacts: a file with bad rows imports nothing and names every bad row.
     s.click("nav.tabs button:nth-child(3)").await;
     s.type_into(
