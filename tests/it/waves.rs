@@ -87,6 +87,39 @@ fn omfang(url: &str, secret: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// Adds the administrator `admin@korus.no` with the CLI (password on stdin).
+fn add_admin(url: &str, secret: &Path) {
+    let mut add = omfang(
+        url,
+        secret,
+        &["user", "add", "--role", "admin", "admin@korus.no"],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::null())
+    .spawn()
+    .unwrap();
+    std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"et-langt-admin-passord\n").unwrap();
+    assert!(add.wait().unwrap().success());
+}
+
+/// Logs `admin@korus.no` in at `base` and returns the session cookie.
+async fn admin_cookie(client: &reqwest::Client, base: &str) -> String {
+    let login = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 fn token_in(body: &str) -> String {
     let at = body.find("/svar/").expect("a personal link") + "/svar/".len();
     body[at..at + 43].to_owned()
@@ -192,20 +225,8 @@ on_both_databases! {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         // Administrators see the wave's progress over the API.
-        let mut add = omfang(&url, &secret, &["user", "add", "--role", "admin", "admin@korus.no"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"et-langt-admin-passord\n").unwrap();
-        assert!(add.wait().unwrap().success());
-        let login = client
-            .post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
-            .send()
-            .await
-            .unwrap();
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        add_admin(&url, &secret);
+        let cookie = admin_cookie(&client, &base).await;
         let waves: Value = client.get(format!("{base}/api/admin/waves")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
         assert_eq!(waves[0]["by_status"], serde_json::json!({"sent": 11, "failed": 1}), "{waves}");
         assert_eq!(waves[0]["created_by"], "admin@korus.no");
@@ -295,13 +316,7 @@ on_both_databases! {
         std::fs::write(&file, csv).unwrap();
         let out = omfang(&url, &secret, &["contacts", "import", file.to_str().unwrap()]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let mut add = omfang(&url, &secret, &["user", "add", "--role", "admin", "admin@korus.no"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"et-langt-admin-passord\n").unwrap();
-        assert!(add.wait().unwrap().success());
+        add_admin(&url, &secret);
 
         let smtp_port = free_port();
         let mails = dir.path().join("mails.jsonl");
@@ -313,14 +328,7 @@ on_both_databases! {
         let conn = sea_orm::Database::connect(&url).await.unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
-        let login = client
-            .post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status().as_u16(), 200);
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let cookie = admin_cookie(&client, &base).await;
         let wave = serde_json::json!({
             "survey_id": "korus-2025", "kind": "invitation", "who": "all",
             "subject": "Omfangsundersøkelsen – {kommune}", "deadline": "16. mai 2025",
@@ -362,13 +370,7 @@ on_both_databases! {
         }
         assert_eq!(per_recipient.len(), 20, "every recipient got the mail: {per_recipient:?}");
         assert!(per_recipient.values().all(|ids| ids.len() == 1), "none got it twice: {per_recipient:?}");
-        let login = client
-            .post(format!("{base}/api/auth/login"))
-            .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
-            .send()
-            .await
-            .unwrap();
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let cookie = admin_cookie(&client, &base).await;
         let waves: Value = client.get(format!("{base}/api/admin/waves")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
         assert_eq!(waves[0]["by_status"], serde_json::json!({"sent": 20}), "{waves}");
         let _ = server.kill();
