@@ -566,7 +566,7 @@ pub async fn save(
     let applied = if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
         write_sqlite(db, &write).await?
     } else {
-        write_transaction(db, &write).await?
+        write_postgres(db, &write).await?
     };
     if !applied {
         cache.forget(id);
@@ -603,36 +603,78 @@ struct Write<'a> {
     is_personal: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
-/// The writes as a sea-orm transaction, a round trip per statement
-/// (PostgreSQL). Returns false when the version was stale.
-async fn write_transaction(db: &DatabaseConnection, w: &Write<'_>) -> Result<bool, Error> {
-    let txn = db.begin().await?;
-    let done = response::Entity::update_many()
-        .col_expr(response::Column::Version, Expr::value(w.version + 1))
-        .col_expr(response::Column::UpdatedAt, Expr::value(w.now))
-        .col_expr(response::Column::Branch, Expr::value(w.branch))
-        .col_expr(response::Column::Confirmed, Expr::value(w.confirmed))
-        .filter(response::Column::Id.eq(w.response_id))
-        .filter(response::Column::InvitationId.eq(w.invitation_id))
-        .filter(response::Column::Version.eq(w.version))
-        .filter(response::Column::Status.eq(DRAFT))
-        .exec(&txn)
-        .await?;
-    if done.rows_affected != 1 {
-        txn.rollback().await?;
-        return Ok(false);
+/// The writes as one statement (PostgreSQL): data-modifying CTEs that all
+/// hang off the conditional version update, so a stale version writes
+/// nothing; one statement is atomic without BEGIN/COMMIT, and it is one
+/// round trip instead of one per statement.
+async fn write_postgres(db: &DatabaseConnection, w: &Write<'_>) -> Result<bool, Error> {
+    use sea_orm::{DbBackend, Statement, Value};
+    let mut values: Vec<Value> = Vec::new();
+    let mut arg = |v: Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let mut sql = format!(
+        "WITH bumped AS (UPDATE response SET version = {}, updated_at = {}, branch = {}, confirmed = {} \
+         WHERE id = {} AND invitation_id = {} AND version = {} AND status = {} RETURNING id)",
+        arg((w.version + 1).into()),
+        arg(w.now.into()),
+        arg(w.branch.into()),
+        arg(w.confirmed.into()),
+        arg(w.response_id.into()),
+        arg(w.invitation_id.into()),
+        arg(w.version.into()),
+        arg(DRAFT.into()),
+    );
+    let ids: BTreeSet<&String> = w.old.keys().chain(w.new.keys()).collect();
+    for (n, item) in ids.into_iter().enumerate() {
+        let (before, after) = (w.old.get(item), w.new.get(item));
+        if before == after {
+            continue;
+        }
+        let json = after.map(|a| serde_json::to_string(a).unwrap_or_else(|_| "null".into()));
+        let table = if (w.is_personal)(item) {
+            "personal_answer"
+        } else {
+            "answer"
+        };
+        let item_arg = arg(item.as_str().into());
+        match &json {
+            Some(value) => sql.push_str(&format!(
+                ", w{n} AS (INSERT INTO {table} (response_id, item_id, value, updated_at) \
+                 SELECT id, {item_arg}, {}, {} FROM bumped \
+                 ON CONFLICT (response_id, item_id) DO UPDATE \
+                 SET value = excluded.value, updated_at = excluded.updated_at)",
+                arg(value.as_str().into()),
+                arg(w.now.into()),
+            )),
+            None => sql.push_str(&format!(
+                ", w{n} AS (DELETE FROM {table} WHERE response_id IN (SELECT id FROM bumped) \
+                 AND item_id = {item_arg})"
+            )),
+        }
+        // Personal answers are not logged (see `write_changes`).
+        if table == "answer" {
+            sql.push_str(&format!(
+                ", l{n} AS (INSERT INTO answer_log (response_id, item_id, value, version, at) \
+                 SELECT id, {item_arg}, {}, {}, {} FROM bumped)",
+                arg(json.clone().into()),
+                arg((w.version + 1).into()),
+                arg(w.now.into()),
+            ));
+        }
     }
-    write_changes(
-        &txn,
-        w.response_id,
-        w.old,
-        w.new,
-        w.version + 1,
-        w.is_personal,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(true)
+    sql.push_str(" SELECT count(*) FROM bumped");
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?
+        .ok_or_else(|| Error::Config("the save statement returned no row".into()))?;
+    let bumped: i64 = row.try_get_by_index(0)?;
+    Ok(bumped == 1)
 }
 
 /// The writes as one SQL script in one call (SQLite). sqlx runs SQLite on a
@@ -641,7 +683,7 @@ async fn write_transaction(db: &DatabaseConnection, w: &Write<'_>) -> Result<boo
 /// those thread switches. The script binds its values like any statement;
 /// the statements after the version check run only if it updated the row
 /// (its `changes()` is kept in a temporary table). Same writes as
-/// [`write_transaction`]; the journey tests run both.
+/// [`write_postgres`]; the journey tests run both.
 async fn write_sqlite(db: &DatabaseConnection, w: &Write<'_>) -> Result<bool, Error> {
     use sea_orm::{DbBackend, Statement, Value};
     const GUARD: &str = "(SELECT ok FROM temp.save_guard) = 1";
