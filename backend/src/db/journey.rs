@@ -23,6 +23,8 @@ use super::entity::{
     answer, answer_log, district, invitation, municipality, personal_answer, response,
 };
 use super::round;
+
+mod writes;
 use crate::Error;
 use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityNumber};
 
@@ -243,8 +245,27 @@ pub async fn start(
     }
     .insert(&txn)
     .await?;
-    // The prefilled header (county, municipality, district) is not personal.
-    write_changes(&txn, r.id, &BTreeMap::new(), &prefill, 1, &|_| false).await?;
+    // The prefilled header (county, municipality, district): answers, not
+    // personal ones, logged as version 1.
+    let json = |a: &Answer| serde_json::to_string(a).unwrap_or_else(|_| "null".into());
+    answer::Entity::insert_many(prefill.iter().map(|(item, a)| answer::ActiveModel {
+        response_id: Set(r.id),
+        item_id: Set(item.clone()),
+        value: Set(json(a)),
+        updated_at: Set(now),
+    }))
+    .exec(&txn)
+    .await?;
+    answer_log::Entity::insert_many(prefill.iter().map(|(item, a)| answer_log::ActiveModel {
+        response_id: Set(r.id),
+        item_id: Set(item.clone()),
+        value: Set(Some(json(a))),
+        version: Set(1),
+        at: Set(now),
+        ..Default::default()
+    }))
+    .exec(&txn)
+    .await?;
     txn.commit().await?;
     Ok(state(&r, prefill))
 }
@@ -317,115 +338,6 @@ fn canonical(
         message,
         report: Box::new(report),
     })
-}
-
-/// Writes the differences between `old` and `new` answers and logs each.
-/// Answers to personal items (`is_personal`: name, position, e-mail) go to
-/// `personal_answer`, apart from the answers, and are not logged: the log is
-/// kept for good, and personal data must be erasable and purgeable.
-async fn write_changes(
-    txn: &impl ConnectionTrait,
-    response_id: i32,
-    old: &BTreeMap<String, Answer>,
-    new: &BTreeMap<String, Answer>,
-    version: i64,
-    is_personal: &(dyn Fn(&str) -> bool + Sync),
-) -> Result<usize, Error> {
-    let now = Utc::now();
-    let mut changed = 0;
-    let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    for id in ids {
-        let (before, after) = (old.get(id), new.get(id));
-        if before == after {
-            continue;
-        }
-        changed += 1;
-        let json = after.map(|a| serde_json::to_string(a).unwrap_or_else(|_| "null".into()));
-        if is_personal(id) {
-            write_personal(txn, response_id, id, json.as_deref(), now).await?;
-            continue;
-        }
-        match &json {
-            Some(value) => {
-                let row = answer::ActiveModel {
-                    response_id: Set(response_id),
-                    item_id: Set(id.clone()),
-                    value: Set(value.clone()),
-                    updated_at: Set(now),
-                };
-                answer::Entity::insert(row)
-                    .on_conflict(
-                        sea_orm::sea_query::OnConflict::columns([
-                            answer::Column::ResponseId,
-                            answer::Column::ItemId,
-                        ])
-                        .update_columns([answer::Column::Value, answer::Column::UpdatedAt])
-                        .to_owned(),
-                    )
-                    .exec(txn)
-                    .await?;
-            }
-            None => {
-                answer::Entity::delete_many()
-                    .filter(answer::Column::ResponseId.eq(response_id))
-                    .filter(answer::Column::ItemId.eq(id.as_str()))
-                    .exec(txn)
-                    .await?;
-            }
-        }
-        answer_log::ActiveModel {
-            response_id: Set(response_id),
-            item_id: Set(id.clone()),
-            value: Set(json),
-            version: Set(version),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
-    Ok(changed)
-}
-
-/// Sets (or, with `None`, removes) one personal answer.
-async fn write_personal(
-    txn: &impl ConnectionTrait,
-    response_id: i32,
-    item_id: &str,
-    value: Option<&str>,
-    now: chrono::DateTime<Utc>,
-) -> Result<(), Error> {
-    match value {
-        Some(value) => {
-            personal_answer::Entity::insert(personal_answer::ActiveModel {
-                response_id: Set(response_id),
-                item_id: Set(item_id.to_owned()),
-                value: Set(value.to_owned()),
-                updated_at: Set(now),
-            })
-            .on_conflict(
-                sea_orm::sea_query::OnConflict::columns([
-                    personal_answer::Column::ResponseId,
-                    personal_answer::Column::ItemId,
-                ])
-                .update_columns([
-                    personal_answer::Column::Value,
-                    personal_answer::Column::UpdatedAt,
-                ])
-                .to_owned(),
-            )
-            .exec(txn)
-            .await?;
-        }
-        None => {
-            personal_answer::Entity::delete_many()
-                .filter(personal_answer::Column::ResponseId.eq(response_id))
-                .filter(personal_answer::Column::ItemId.eq(item_id))
-                .exec(txn)
-                .await?;
-        }
-    }
-    Ok(())
 }
 
 /// Moves a response from `version` to `version + 1` if nobody else has; on a
@@ -552,7 +464,7 @@ pub async fn save(
     let confirmed = serde_json::to_string(&req.confirmed).unwrap_or_else(|_| "[]".into());
     let now = Utc::now();
     let is_personal = |item: &str| def.item(item).is_some_and(|i| i.personal);
-    let write = Write {
+    let write = writes::Write {
         response_id: id,
         invitation_id: inv.id,
         version: req.version,
@@ -563,11 +475,7 @@ pub async fn save(
         new: &new,
         is_personal: &is_personal,
     };
-    let applied = if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        write_sqlite(db, &write).await?
-    } else {
-        write_postgres(db, &write).await?
-    };
+    let applied = writes::apply(db, &write).await?;
     if !applied {
         cache.forget(id);
         let current = owned(db, inv, id).await?;
@@ -586,195 +494,6 @@ pub async fn save(
         answers: new,
     });
     Ok(result)
-}
-
-/// One autosave's writes: bump the response from `version` to
-/// `version + 1` (only if it is still a draft at `version`) and write the
-/// answers that changed from `old` to `new`.
-struct Write<'a> {
-    response_id: i32,
-    invitation_id: i32,
-    version: i64,
-    branch: Option<i32>,
-    confirmed: &'a str,
-    now: chrono::DateTime<Utc>,
-    old: &'a BTreeMap<String, Answer>,
-    new: &'a BTreeMap<String, Answer>,
-    is_personal: &'a (dyn Fn(&str) -> bool + Sync),
-}
-
-/// The writes as one statement (PostgreSQL): data-modifying CTEs that all
-/// hang off the conditional version update, so a stale version writes
-/// nothing; one statement is atomic without BEGIN/COMMIT, and it is one
-/// round trip instead of one per statement.
-async fn write_postgres(db: &DatabaseConnection, w: &Write<'_>) -> Result<bool, Error> {
-    use sea_orm::{DbBackend, Statement, Value};
-    let mut values: Vec<Value> = Vec::new();
-    let mut arg = |v: Value| {
-        values.push(v);
-        format!("${}", values.len())
-    };
-    let mut sql = format!(
-        "WITH bumped AS (UPDATE response SET version = {}, updated_at = {}, branch = {}, confirmed = {} \
-         WHERE id = {} AND invitation_id = {} AND version = {} AND status = {} RETURNING id)",
-        arg((w.version + 1).into()),
-        arg(w.now.into()),
-        arg(w.branch.into()),
-        arg(w.confirmed.into()),
-        arg(w.response_id.into()),
-        arg(w.invitation_id.into()),
-        arg(w.version.into()),
-        arg(DRAFT.into()),
-    );
-    let ids: BTreeSet<&String> = w.old.keys().chain(w.new.keys()).collect();
-    for (n, item) in ids.into_iter().enumerate() {
-        let (before, after) = (w.old.get(item), w.new.get(item));
-        if before == after {
-            continue;
-        }
-        let json = after.map(|a| serde_json::to_string(a).unwrap_or_else(|_| "null".into()));
-        let table = if (w.is_personal)(item) {
-            "personal_answer"
-        } else {
-            "answer"
-        };
-        let item_arg = arg(item.as_str().into());
-        match &json {
-            Some(value) => sql.push_str(&format!(
-                ", w{n} AS (INSERT INTO {table} (response_id, item_id, value, updated_at) \
-                 SELECT id, {item_arg}, {}, {} FROM bumped \
-                 ON CONFLICT (response_id, item_id) DO UPDATE \
-                 SET value = excluded.value, updated_at = excluded.updated_at)",
-                arg(value.as_str().into()),
-                arg(w.now.into()),
-            )),
-            None => sql.push_str(&format!(
-                ", w{n} AS (DELETE FROM {table} WHERE response_id IN (SELECT id FROM bumped) \
-                 AND item_id = {item_arg})"
-            )),
-        }
-        // Personal answers are not logged (see `write_changes`).
-        if table == "answer" {
-            sql.push_str(&format!(
-                ", l{n} AS (INSERT INTO answer_log (response_id, item_id, value, version, at) \
-                 SELECT id, {item_arg}, {}, {}, {} FROM bumped)",
-                arg(json.clone().into()),
-                arg((w.version + 1).into()),
-                arg(w.now.into()),
-            ));
-        }
-    }
-    sql.push_str(" SELECT count(*) FROM bumped");
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?
-        .ok_or_else(|| Error::Config("the save statement returned no row".into()))?;
-    let bumped: i64 = row.try_get_by_index(0)?;
-    Ok(bumped == 1)
-}
-
-/// The writes as one SQL script in one call (SQLite). sqlx runs SQLite on a
-/// thread of its own and every statement is a round trip to it: a profile
-/// of the autosave benchmark showed more than half the server's time in
-/// those thread switches. The script binds its values like any statement;
-/// the statements after the version check run only if it updated the row
-/// (its `changes()` is kept in a temporary table). Same writes as
-/// [`write_postgres`]; the journey tests run both.
-async fn write_sqlite(db: &DatabaseConnection, w: &Write<'_>) -> Result<bool, Error> {
-    use sea_orm::{DbBackend, Statement, Value};
-    const GUARD: &str = "(SELECT ok FROM temp.save_guard) = 1";
-    let mut sql = String::from(
-        "CREATE TEMP TABLE IF NOT EXISTS save_guard (ok INTEGER NOT NULL);\n\
-         DELETE FROM temp.save_guard;\n\
-         BEGIN IMMEDIATE;\n\
-         UPDATE response SET version = ?, updated_at = ?, branch = ?, confirmed = ? \
-         WHERE id = ? AND invitation_id = ? AND version = ? AND status = ?;\n\
-         INSERT INTO temp.save_guard (ok) SELECT changes();\n",
-    );
-    let mut values: Vec<Value> = vec![
-        (w.version + 1).into(),
-        w.now.into(),
-        w.branch.into(),
-        w.confirmed.into(),
-        w.response_id.into(),
-        w.invitation_id.into(),
-        w.version.into(),
-        DRAFT.into(),
-    ];
-    let ids: BTreeSet<&String> = w.old.keys().chain(w.new.keys()).collect();
-    for item in ids {
-        let (before, after) = (w.old.get(item), w.new.get(item));
-        if before == after {
-            continue;
-        }
-        let json = after.map(|a| serde_json::to_string(a).unwrap_or_else(|_| "null".into()));
-        let table = if (w.is_personal)(item) {
-            "personal_answer"
-        } else {
-            "answer"
-        };
-        match &json {
-            Some(value) => {
-                sql.push_str(&format!(
-                    "INSERT INTO {table} (response_id, item_id, value, updated_at) \
-                     SELECT ?, ?, ?, ? WHERE {GUARD} \
-                     ON CONFLICT (response_id, item_id) DO UPDATE \
-                     SET value = excluded.value, updated_at = excluded.updated_at;\n"
-                ));
-                values.extend([
-                    w.response_id.into(),
-                    item.as_str().into(),
-                    value.as_str().into(),
-                    w.now.into(),
-                ]);
-            }
-            None => {
-                sql.push_str(&format!(
-                    "DELETE FROM {table} WHERE response_id = ? AND item_id = ? AND {GUARD};\n"
-                ));
-                values.extend([w.response_id.into(), item.as_str().into()]);
-            }
-        }
-        // Personal answers are not logged (see `write_changes`).
-        if table == "answer" {
-            sql.push_str(&format!(
-                "INSERT INTO answer_log (response_id, item_id, value, version, at) \
-                 SELECT ?, ?, ?, ?, ? WHERE {GUARD};\n"
-            ));
-            values.extend([
-                w.response_id.into(),
-                item.as_str().into(),
-                json.clone().into(),
-                (w.version + 1).into(),
-                w.now.into(),
-            ]);
-        }
-    }
-    sql.push_str("SELECT ok FROM temp.save_guard;\nCOMMIT;");
-    let run = db
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            sql,
-            values,
-        ))
-        .await;
-    let rows = match run {
-        Ok(rows) => rows,
-        Err(e) => {
-            // A failed statement leaves the transaction open on the one connection.
-            let _ = db.execute_unprepared("ROLLBACK").await;
-            return Err(e.into());
-        }
-    };
-    let ok: i64 = rows
-        .first()
-        .and_then(|r| r.try_get_by_index(0).ok())
-        .ok_or_else(|| Error::Config("the save script returned no guard row".into()))?;
-    Ok(ok == 1)
 }
 
 /// The 409 for a write based on `version` when the response is now `current`.
