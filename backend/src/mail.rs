@@ -31,8 +31,9 @@ use sea_orm::QueryOrder;
 use sea_orm::entity::prelude::*;
 
 use crate::Error;
+use crate::db::contacts::contact;
 use crate::db::entity::invitation;
-use crate::db::outreach::{contact, outbox};
+use crate::db::outreach::outbox;
 use crate::domain::InvitationToken;
 
 /// The secret's file when none is configured: `OMFANG_SECRET_FILE`, else `omfang.key`.
@@ -404,15 +405,16 @@ async fn send_all(
     release_after: Duration,
 ) -> Result<usize, Error> {
     release_abandoned(db, release_after).await?;
-    let mut waves: Vec<i32> = outbox::Entity::find()
+    use sea_orm::QuerySelect;
+    let waves: Vec<i32> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::WaveId)
+        .distinct()
         .filter(outbox::Column::Status.eq("pending"))
+        .order_by_asc(outbox::Column::WaveId)
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.wave_id)
-        .collect();
-    waves.sort_unstable();
-    waves.dedup();
+        .await?;
     for wave in waves {
         let d = mailer.deliver(db, wave, false, &mut |_, _| {}).await?;
         tracing::info!(wave, by_status = ?d.by_status, "wave delivered");

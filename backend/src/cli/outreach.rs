@@ -106,7 +106,7 @@ pub async fn run_contacts(cmd: ContactsCommand) -> Result<(), Error> {
     let text =
         std::fs::read_to_string(&file).map_err(Error::io(format!("reading {}", file.display())))?;
     let db = super::prepared(&database_url).await?;
-    let (new, merged) = crate::db::outreach::import_contacts(&db, &text).await?;
+    let (new, merged) = crate::db::contacts::import_contacts(&db, &text).await?;
     crate::db::accounts::audit(
         &db,
         "cli",

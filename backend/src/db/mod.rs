@@ -2,12 +2,14 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod contacts;
 pub mod entity;
 pub mod journey;
 pub mod outreach;
 pub mod places;
 pub mod privacy;
 pub mod round;
+pub mod status;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};

@@ -14,8 +14,9 @@ use sea_orm::entity::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::contacts::contact;
 use super::entity::{answer, answer_log, invitation, personal_answer, response};
-use super::outreach::{contact, outbox};
+use super::outreach::outbox;
 use super::{accounts, round};
 use crate::Error;
 

@@ -39,15 +39,15 @@ pub async fn waves(
 }
 
 /// `GET /api/admin/rounds/{survey}/status`: the response-rate dashboard.
-#[utoipa::path(get, path = "/api/admin/rounds/{survey}/status", tag = "admin", params(("survey" = String, Path)), responses((status = 200, body = crate::db::outreach::RoundStatus), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/admin/rounds/{survey}/status", tag = "admin", params(("survey" = String, Path)), responses((status = 200, body = crate::db::status::RoundStatus), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn status(
     State(state): State<AppState>,
     session: Session,
     axum::extract::Path(survey): axum::extract::Path<String>,
-) -> Result<Json<crate::db::outreach::RoundStatus>, ApiError> {
+) -> Result<Json<crate::db::status::RoundStatus>, ApiError> {
     CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(
-        crate::db::outreach::round_status(&state.db, &survey).await?,
+        crate::db::status::round_status(&state.db, &survey).await?,
     ))
 }
 
@@ -60,8 +60,8 @@ pub async fn status_csv(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let user = CurrentUser::require(&state, &session, Role::Admin).await?;
-    let s = crate::db::outreach::round_status(&state.db, &survey).await?;
-    let csv = crate::db::outreach::status_csv(&s)?;
+    let s = crate::db::status::round_status(&state.db, &survey).await?;
+    let csv = crate::db::status::status_csv(&s)?;
     accounts::audit(
         &state.db,
         &user.user.email,
@@ -235,13 +235,13 @@ pub async fn send_wave(
 }
 
 /// `GET /api/admin/contacts`: every contact, by municipality.
-#[utoipa::path(get, path = "/api/admin/contacts", tag = "admin", responses((status = 200, body = [crate::db::outreach::ContactView]), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
+#[utoipa::path(get, path = "/api/admin/contacts", tag = "admin", responses((status = 200, body = [crate::db::contacts::ContactView]), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn contacts(
     State(state): State<AppState>,
     session: Session,
-) -> Result<Json<Vec<crate::db::outreach::ContactView>>, ApiError> {
+) -> Result<Json<Vec<crate::db::contacts::ContactView>>, ApiError> {
     CurrentUser::require(&state, &session, Role::Admin).await?;
-    Ok(Json(crate::db::outreach::contacts(&state.db).await?))
+    Ok(Json(crate::db::contacts::contacts(&state.db).await?))
 }
 
 /// A contacts file to import.
@@ -268,7 +268,7 @@ pub async fn import_contacts(
     Json(file): Json<ContactsCsv>,
 ) -> Result<Json<Imported>, ApiError> {
     let user = CurrentUser::require(&state, &session, Role::Admin).await?;
-    let (new, merged) = crate::db::outreach::import_contacts(&state.db, &file.csv).await?;
+    let (new, merged) = crate::db::contacts::import_contacts(&state.db, &file.csv).await?;
     accounts::audit(
         &state.db,
         &user.user.email,
@@ -280,15 +280,15 @@ pub async fn import_contacts(
 }
 
 /// `PUT /api/admin/contacts/{id}`: edit or deactivate a contact.
-#[utoipa::path(put, path = "/api/admin/contacts/{id}", tag = "admin", params(("id" = i32, Path)), request_body = crate::db::outreach::ContactEdit, responses((status = 200, body = crate::db::outreach::ContactView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
+#[utoipa::path(put, path = "/api/admin/contacts/{id}", tag = "admin", params(("id" = i32, Path)), request_body = crate::db::contacts::ContactEdit, responses((status = 200, body = crate::db::contacts::ContactView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
 pub async fn edit_contact(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<i32>,
-    Json(edit): Json<crate::db::outreach::ContactEdit>,
-) -> Result<Json<crate::db::outreach::ContactView>, ApiError> {
+    Json(edit): Json<crate::db::contacts::ContactEdit>,
+) -> Result<Json<crate::db::contacts::ContactView>, ApiError> {
     let user = CurrentUser::require(&state, &session, Role::Admin).await?;
-    let view = crate::db::outreach::edit_contact(&state.db, id, &edit).await?;
+    let view = crate::db::contacts::edit_contact(&state.db, id, &edit).await?;
     accounts::audit(
         &state.db,
         &user.user.email,

@@ -37,7 +37,7 @@ pub async fn opt_out(
     if !same {
         return Err(ApiError::NotFound("opt-out link not found".into()));
     }
-    let c = crate::db::outreach::opt_out(&state.db, contact).await?;
+    let c = crate::db::contacts::opt_out(&state.db, contact).await?;
     Ok(Json(OptedOut {
         message: format!(
             "{} får ikke flere e-poster om omfangsundersøkelsen fra oss.",
