@@ -2,7 +2,7 @@
 //!
 //! Three parts, chosen by path (`app.rs`): `/svar/{token}`, the respondent's
 //! journey with autosave (`journey.rs`, `autosave.rs`); `/admin`, the
-//! administrators' pages (`admin.rs`, only with the `admin` feature);
+//! administrators' pages (`admin/`, only with the `admin` feature);
 //! anything else, a read-only preview of the survey for proof-reading.
 //! The app is built twice: without `admin` for respondents (`/pkg`, within
 //! the 300 KB budget) and with it for administrators (`/admin-pkg`);
