@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use survey_definitions::{Answer, AnswerSet, SurveyDefinition};
 
 /// A survey round as listed by `/api/rounds`.
+#[cfg(feature = "admin")]
 #[derive(Debug, Clone, Deserialize)]
 pub struct RoundSummary {
     /// Survey id.
@@ -56,7 +57,8 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
         .map_err(|e| format!("Uventet svar fra serveren ({e})."))
 }
 
-/// Loads the first survey round's definition and the registry.
+/// Loads the first survey round's definition and the registry (the preview).
+#[cfg(feature = "admin")]
 pub async fn load() -> Result<(SurveyDefinition, Registry), String> {
     let rounds: Vec<RoundSummary> = get_json("/api/rounds").await?;
     let round = rounds
@@ -81,6 +83,18 @@ pub struct InvitationView {
     pub district: Option<String>,
     /// Responses (services) started from this link.
     pub responses: Vec<ResponseSummary>,
+    /// When the answering window opens (RFC 3339), if set.
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    /// When it closes (RFC 3339), if set.
+    #[serde(default)]
+    pub closes_at: Option<String>,
+    /// Why answers cannot be given now (before or after the window), if so.
+    #[serde(default)]
+    pub closed: Option<String>,
+    /// When personal data is deleted (RFC 3339), if the round says.
+    #[serde(default)]
+    pub retention_until: Option<String>,
 }
 
 /// One response in the list.
@@ -96,6 +110,15 @@ pub struct ResponseSummary {
     pub version: i64,
     /// Last change (RFC 3339).
     pub updated_at: String,
+    /// Last submission (RFC 3339), if ever sent in.
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+    /// What the response is about (a service's name), once answered.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// A draft never sent in, with no answers but the link's own: may be deleted.
+    #[serde(default)]
+    pub deletable: bool,
 }
 
 /// A response as stored on the server.
@@ -247,6 +270,22 @@ pub async fn submit(token: &str, id: i32, version: i64) -> Result<ResponseState,
     )
     .await?;
     Ok(body.state)
+}
+
+/// Deletes an empty draft.
+pub async fn discard(token: &str, id: i32, version: i64) -> Result<(), String> {
+    let url = format!("/api/r/{token}/responses/{id}/discard");
+    let resp = Request::post(&url)
+        .json(&serde_json::json!({ "version": version }))
+        .map_err(|e| format!("Kunne ikke lage forespørselen ({e})."))?
+        .send()
+        .await
+        .map_err(|_| "Fikk ikke kontakt med serveren. Prøv igjen om litt.".to_owned())?;
+    if resp.ok() {
+        return Ok(());
+    }
+    let body: Option<ErrorBody> = resp.json().await.ok();
+    Err(body.map_or_else(|| format!("Feil {}.", resp.status()), |b| b.message))
 }
 
 /// Reopens a submitted response.

@@ -450,6 +450,31 @@ pub fn normalize(item: &Item, answer: &Answer) -> Result<Answer, String> {
     })
 }
 
+/// Splits answers into what can be stored, each in its canonical form
+/// (unanswered items left out), and the ids the engine rejects (invalid
+/// answers, or ids that name no item). The server stores the first; the
+/// browser compares its answers with the server's through it, so "6" typed
+/// and 6 saved are the same answer.
+pub fn canonicalize(
+    def: &crate::SurveyDefinition,
+    values: &BTreeMap<String, Answer>,
+) -> (BTreeMap<String, Answer>, BTreeSet<String>) {
+    let mut out = BTreeMap::new();
+    let mut rejected = BTreeSet::new();
+    for (id, raw) in values {
+        match def.item(id).map(|item| normalize(item, raw)) {
+            Some(Ok(Answer::Null)) => {}
+            Some(Ok(v)) => {
+                out.insert(id.clone(), v);
+            }
+            Some(Err(_)) | None => {
+                rejected.insert(id.clone());
+            }
+        }
+    }
+    (out, rejected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

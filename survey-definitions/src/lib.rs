@@ -17,7 +17,7 @@ mod model;
 mod parse;
 mod validate;
 
-pub use answer::{Answer, AnswerSet, format_number, normalize, parse_decimal};
+pub use answer::{Answer, AnswerSet, canonicalize, format_number, normalize, parse_decimal};
 pub use codebook::{CodeLabel, Codebook, CodebookConcept, CodebookItem, CodebookSurvey};
 pub use compat::incompatibilities;
 pub use diagnostic::{Diagnostic, Level, line_column};

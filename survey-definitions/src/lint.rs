@@ -20,6 +20,7 @@ pub fn lint(def: &SurveyDefinition, src: &str) -> Vec<Diagnostic> {
     };
     l.duplicates();
     l.texts_and_limits();
+    l.survey_meta();
     l.references();
     l.concepts();
     l.derived();
@@ -94,6 +95,69 @@ impl Linter<'_> {
                     Level::Error,
                     c.span,
                     format!("duplicate check id `{}`", c.id),
+                );
+            }
+        }
+    }
+
+    /// Where `needle` first occurs in the source (for diagnostics on
+    /// survey-level keys, which carry no span of their own).
+    fn locate(&self, needle: &str) -> Span {
+        let start = self.src.find(needle).unwrap_or(0);
+        Span { start, end: start }
+    }
+
+    fn survey_meta(&mut self) {
+        let meta = &self.def.survey;
+        let texts = [Some(&meta.introduction), meta.closing.as_ref()];
+        let uses_placeholder = texts
+            .iter()
+            .flatten()
+            .any(|t| t.contains(CONTACTS_PLACEHOLDER));
+        if uses_placeholder && meta.contact_prompt.is_none() {
+            let at = self.locate(CONTACTS_PLACEHOLDER);
+            self.report(
+                Level::Error,
+                at,
+                format!("{CONTACTS_PLACEHOLDER} is used but `contact_prompt` is not set"),
+            );
+        }
+        if meta.contact_prompt.is_some() && !uses_placeholder {
+            let at = self.locate("contact_prompt");
+            self.report(
+                Level::Warning,
+                at,
+                format!("`contact_prompt` is set but no text has {CONTACTS_PLACEHOLDER}"),
+            );
+        }
+        if uses_placeholder && meta.contacts.is_empty() {
+            let at = self.locate(CONTACTS_PLACEHOLDER);
+            self.report(
+                Level::Warning,
+                at,
+                "no contacts are declared: the contact sentence is left out".into(),
+            );
+        }
+        for c in &meta.contacts {
+            if c.name.trim().is_empty() || (c.email.is_none() && c.phone.is_none()) {
+                let at = self.locate("contacts");
+                self.report(
+                    Level::Error,
+                    at,
+                    format!(
+                        "contact «{}» needs a name and an e-mail or telephone",
+                        c.name
+                    ),
+                );
+            }
+        }
+        for id in &meta.response_label {
+            if self.def.item(id).is_none() {
+                let at = self.locate("response_label");
+                self.report(
+                    Level::Error,
+                    at,
+                    format!("response_label names unknown item {id}"),
                 );
             }
         }

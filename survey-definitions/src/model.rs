@@ -26,10 +26,16 @@ pub struct SurveyDefinition {
     pub items: Vec<Item>,
     /// Cross-item checks (hard errors or soft warnings).
     pub checks: Vec<Check>,
-    /// Shared concepts keyed by concept key.
+    /// Shared concepts keyed by concept key. Like `derived`, written in
+    /// the JSON form for reading but not read back from it.
+    #[serde(default, skip_deserializing)]
     pub concepts: BTreeMap<String, Concept>,
     /// Variables computed for analysis (service type, size class, recodes).
-    #[serde(default)]
+    /// Written in the JSON form but not read back from it: the JSON form
+    /// is for the browser, which does not analyse, and reading it would
+    /// add its deserialiser to every respondent's download. The TOML text
+    /// is the definition's full form.
+    #[serde(default, skip_deserializing)]
     pub derived: Vec<Derived>,
     /// Item id → index into `items` (rebuilt on deserialisation).
     #[serde(skip)]
@@ -72,6 +78,7 @@ impl SurveyDefinition {
 
 /// Survey metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SurveyMeta {
     /// Stable survey id, e.g. `korus-2025`.
     pub id: String,
@@ -85,6 +92,84 @@ pub struct SurveyMeta {
     pub introduction: String,
     /// Text shown after submission.
     pub closing: Option<String>,
+    /// Who runs the survey, shown in every page's header.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The sentence that introduces the contact points where a text has
+    /// the `{kontakter}` placeholder; shown only when contacts are declared.
+    #[serde(default)]
+    pub contact_prompt: Option<String>,
+    /// Contact points for respondents (footer, and `{kontakter}` in texts).
+    #[serde(default)]
+    pub contacts: Vec<ContactPoint>,
+    /// What the privacy notice says about this survey.
+    #[serde(default)]
+    pub privacy: Option<PrivacyNotice>,
+    /// Items whose answer names what a response is about (a service's
+    /// name), shown as "Du svarer for: …" once answered.
+    #[serde(default)]
+    pub response_label: Vec<String>,
+}
+
+/// The placeholder in the introduction or closing text where the contact
+/// prompt and the contact points go (or nothing, when none are declared).
+pub const CONTACTS_PLACEHOLDER: &str = "{kontakter}";
+
+/// A contact point for respondents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPoint {
+    /// Name of the office or person.
+    pub name: String,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Telephone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// What the contact point covers (a region, a topic).
+    #[serde(default)]
+    pub covers: Option<String>,
+}
+
+/// The survey's facts for the privacy notice; omfang writes the notice
+/// (what is collected is read from the definition itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyNotice {
+    /// The data controller (behandlingsansvarlig).
+    pub controller: String,
+    /// Why the answers are collected.
+    pub purpose: String,
+    /// Legal basis, if declared.
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    /// Who to contact about personal data (e-mail), if declared.
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// The data protection officer's contact, if declared.
+    #[serde(default)]
+    pub data_protection_officer: Option<String>,
+}
+
+impl SurveyMeta {
+    /// `text` with the contact placeholder resolved: the prompt when
+    /// contacts are declared (the caller lists them after it), else nothing.
+    /// Returns the text and whether the contact list belongs after it.
+    pub fn with_contacts(&self, text: &str) -> (String, bool) {
+        if !text.contains(CONTACTS_PLACEHOLDER) {
+            return (text.to_owned(), false);
+        }
+        match (&self.contact_prompt, self.contacts.is_empty()) {
+            (Some(prompt), false) => (text.replace(CONTACTS_PLACEHOLDER, prompt), true),
+            _ => {
+                let cleaned = text
+                    .replace(&format!(" {CONTACTS_PLACEHOLDER}"), "")
+                    .replace(CONTACTS_PLACEHOLDER, "");
+                (cleaned, false)
+            }
+        }
+    }
 }
 
 /// A section (one page of the questionnaire).
@@ -133,7 +218,9 @@ pub struct Item {
     pub variable: String,
     /// Shared concept key, for comparing branch 1 and branch 2.
     pub concept: Option<String>,
-    /// This item's code → the concept's code, where they differ.
+    /// This item's code → the concept's code, where they differ (analysis
+    /// only: written in the JSON form, not read back, like `concepts`).
+    #[serde(default, skip_deserializing)]
     pub concept_codes: BTreeMap<i64, i64>,
     /// The item's own condition; the section's condition applies as well.
     pub relevant: Option<Expression>,
@@ -205,8 +292,12 @@ impl RegistryKind {
 }
 
 /// The kind of answer an item takes, with its hard limits.
+///
+/// Serialised externally tagged (`{"single_choice": {...}}`): an internally
+/// tagged enum makes serde buffer every item through its `Content` type,
+/// which cost the browser app tens of kilobytes of wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// One line of text.
     Text {

@@ -68,6 +68,10 @@ pub struct SectionProgress {
     pub id: String,
     /// Whether the section has any visible item.
     pub visible: bool,
+    /// Hidden only because the answers its condition reads are not given
+    /// yet (the branch is not chosen): it may still come.
+    #[serde(default)]
+    pub pending: bool,
     /// Visible questions answered.
     pub answered: u32,
     /// Visible questions.
@@ -342,9 +346,15 @@ impl<'a> State<'a> {
     fn progress(&self) -> Progress {
         let mut p = Progress::default();
         for section in &self.def.sections {
+            let lookup = |id: &str| self.lookup(id);
+            let pending = section
+                .relevant
+                .as_ref()
+                .is_some_and(|e| e.eval(&lookup) == Value::Null);
             let mut sp = SectionProgress {
                 id: section.id.clone(),
                 visible: false,
+                pending,
                 answered: 0,
                 total: 0,
             };
@@ -361,6 +371,7 @@ impl<'a> State<'a> {
                     sp.answered += 1;
                 }
             }
+            sp.pending &= !sp.visible;
             p.answered += sp.answered;
             p.total += sp.total;
             p.sections.push(sp);

@@ -49,10 +49,40 @@ fn korus_2025_lints_without_errors() {
         .map(|d| d.render("korus-2025.toml"))
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    // The only warnings are the four HKH/SAT help texts KORUS still has to supply.
+    // The only warnings: the four HKH/SAT help texts KORUS still has to
+    // supply, and the contact points no round has declared yet.
     let warnings: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(warnings.len(), 4, "{warnings:#?}");
-    assert!(warnings.iter().all(|w| w.contains("still to be supplied")));
+    assert_eq!(warnings.len(), 5, "{warnings:#?}");
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("still to be supplied"))
+            .count(),
+        4
+    );
+    assert!(warnings.iter().any(|w| w.contains("no contacts are declared")));
+}
+
+#[test]
+fn the_contact_sentence_shows_declared_contacts_or_is_left_out() {
+    const SENTENCE: &str =
+        "Ta gjerne kontakt med ditt lokale KORUS hvis du har spørsmål knyttet til undersøkelsen:";
+    let def = korus();
+    let (intro, list) = def.survey.with_contacts(&def.survey.introduction);
+    assert!(!list);
+    assert!(!intro.contains(SENTENCE) && !intro.contains("{kontakter}"));
+    assert!(intro.contains("Stavanger og Bergen.\n"), "{intro}");
+    let with = KORUS_2025.replacen(
+        "[survey.privacy]",
+        "[[survey.contacts]]\nname = \"KORUS Oslo\"\nemail = \"korus@example.no\"\n\n[survey.privacy]",
+        1,
+    );
+    let def = SurveyDefinition::parse(&with).unwrap();
+    let (intro, list) = def.survey.with_contacts(&def.survey.introduction);
+    assert!(list);
+    assert!(intro.contains(&format!("Stavanger og Bergen. {SENTENCE}")), "{intro}");
+    let (closing, _) = def.survey.with_contacts(def.survey.closing.as_deref().unwrap());
+    assert!(closing.ends_with(SENTENCE), "{closing}");
 }
 
 #[test]

@@ -118,6 +118,7 @@ on_both_databases! {
             (Method::PUT, "/api/r/{token}/responses/{id}", Some(save.clone()), [404, 200, 404, 404]),
             (Method::POST, "/api/r/{token}/responses/{id}/submit", Some(version.clone()), [404, 422, 404, 404]),
             (Method::POST, "/api/r/{token}/responses/{id}/reopen", Some(version.clone()), [404, 409, 404, 404]),
+            (Method::POST, "/api/r/{token}/responses/{id}/discard", Some(version.clone()), [404, 409, 404, 404]),
             (Method::POST, "/api/r/{token}/responses", Some(json!({})), [404, 201, 404, 404]),
             (Method::GET, "/api/auth/me", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab?item=gate&by=size-class", None, [401, 401, 200, 200]),
@@ -197,6 +198,7 @@ on_both_databases! {
             (Method::PUT, format!("/api/r/{token_a}/responses/{id_b}"), Some(json!({"version": 1, "values": {"gate": 3}}))),
             (Method::POST, format!("/api/r/{token_a}/responses/{id_b}/submit"), Some(json!({"version": 1}))),
             (Method::POST, format!("/api/r/{token_a}/responses/{id_b}/reopen"), Some(json!({"version": 1}))),
+            (Method::POST, format!("/api/r/{token_a}/responses/{id_b}/discard"), Some(json!({"version": 1}))),
         ] {
             let (status, text) = call(&app, None, &method, &path, body.as_ref()).await;
             assert_eq!(status, 404, "{method} {path}: {text}");

@@ -98,7 +98,7 @@ pub async fn browser() -> (Client, Driver, tempfile::TempDir) {
             "binary": chromium,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--disable-sync",
-                     "--window-size=1100,1000", format!("--user-data-dir={}", profile.path().display())]
+                     "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())]
         }
     });
     let caps = caps.as_object().unwrap().clone();
@@ -247,5 +247,62 @@ impl Session {
     pub async fn screenshot(&self, name: &str) {
         let png = self.c.screenshot().await.unwrap();
         std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Screenshots at desktop (1280 px) and phone (375 px) width,
+    /// `NAME-1280.png` and `NAME-375.png`, each checked by axe-core.
+    pub async fn look(&self, name: &str) {
+        for (width, height) in [(375, 812), (1280, 900)] {
+            self.c.set_window_size(width, height).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            self.axe(&format!("{name} at {width} px")).await;
+            self.screenshot(&format!("{name}-{width}")).await;
+        }
+    }
+
+    /// Runs axe-core (npm; `OMFANG_AXE` names its `axe.min.js`) on the page
+    /// and fails on any WCAG 2.1 A or AA violation.
+    pub async fn axe(&self, what: &str) {
+        let path = std::env::var("OMFANG_AXE").expect(
+            "OMFANG_AXE is not set: the browser tests need axe-core. Run `cargo xtask ci`.",
+        );
+        let loaded = self.c.execute("return !!window.axe", vec![]).await.unwrap();
+        if loaded != json!(true) {
+            let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            self.c.execute(&src, vec![]).await.unwrap();
+        }
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+              .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+                  v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+              .catch(e => done(['axe did not run: ' + e]));
+        "#;
+        let found = self.c.execute_async(script, vec![]).await.unwrap();
+        let found: Vec<String> = serde_json::from_value(found).unwrap();
+        assert!(
+            found.is_empty(),
+            "{what}: accessibility violations:\n{}",
+            found.join("\n")
+        );
+    }
+
+    /// The requests the page makes in the next `seconds` while nobody
+    /// touches it (the Resource Timing API, emptied first).
+    pub async fn requests_while_idle(&self, seconds: u64) -> Vec<String> {
+        self.c
+            .execute("performance.clearResourceTimings()", vec![])
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        let names = self
+            .c
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(names).unwrap()
     }
 }

@@ -16,4 +16,5 @@ mod research;
 mod respondent;
 mod scipy;
 mod storage;
+mod walk;
 mod waves;

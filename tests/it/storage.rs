@@ -50,7 +50,8 @@ on_both_databases! {
         let m = omfang::domain::MunicipalityNumber::parse("1103").unwrap();
         let e = omfang::domain::EmailAddress::parse("a@b.no").unwrap();
         let (inv, _) = omfang::db::journey::create_invitation(&conn, "korus-2025", &m, None, &e).await.unwrap();
-        omfang::db::journey::start(&conn, &inv).await.unwrap();
+        let def = survey_definitions::SurveyDefinition::parse(KORUS_2025).unwrap();
+        omfang::db::journey::start(&conn, &def, &inv).await.unwrap();
 
         let recoded = KORUS_2025.replacen("{ code = 3, label = \"Vet ikke.\" },\n]\n\n[[sections.items]]\nid = \"3.3\"", "{ code = 9, label = \"Vet ikke.\" },\n]\n\n[[sections.items]]\nid = \"3.3\"", 1);
         assert_ne!(recoded, KORUS_2025);

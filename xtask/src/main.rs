@@ -168,10 +168,14 @@ fn dist() -> Result<PathBuf> {
         fs::remove_dir_all(&dist).context("clearing frontend/dist")?;
     }
     fs::create_dir_all(&dist)?;
-    for file in ["index.html", "style.css"] {
-        fs::copy(project_root().join("frontend").join(file), dist.join(file))
-            .with_context(|| format!("copying {file}"))?;
-    }
+    fs::copy(
+        project_root().join("frontend/index.html"),
+        dist.join("index.html"),
+    )
+    .context("copying index.html")?;
+    let css = fs::read_to_string(project_root().join("frontend/style.css"))
+        .context("reading style.css")?;
+    fs::write(dist.join("style.css"), minify_css(&css))?;
     let respondents = build_app(&dist, "wasm-release", None, "pkg")?;
     let admins = build_app(&dist, "wasm-admin", Some("admin"), "admin-pkg")?;
     step("payload (what a browser downloads)");
@@ -251,6 +255,29 @@ fn build_app(dist: &Path, profile: &str, features: Option<&str>, folder: &str) -
         .generate(&pkg)
         .context("wasm-bindgen")?;
     Ok(pkg)
+}
+
+/// Drops comments and needless whitespace from the stylesheet. Written
+/// here because it is a dozen lines; a CSS minifier crate would bring a
+/// whole CSS parser into the build for a few hundred bytes.
+fn minify_css(css: &str) -> String {
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .find("*/")
+            .map_or("", |end| &rest[start + 2 + end + 2..]);
+    }
+    text.push_str(rest);
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = collapsed;
+    for sep in ["{", "}", ";", ","] {
+        out = out
+            .replace(&format!(" {sep}"), sep)
+            .replace(&format!("{sep} "), sep);
+    }
+    out.replace(";}", "}")
 }
 
 /// Writes `<file>.gz` next to `file` (once) and returns (bytes, gzip bytes).
@@ -358,6 +385,52 @@ pub(crate) fn ensure_python_packages() -> Result<()> {
         .stdin(std::process::Stdio::null()))
 }
 
+/// axe-core, pinned, from the npm registry: the browser tests run it on
+/// every page type. Installed into the target directory; returns the path
+/// of `axe.min.js`.
+const AXE_CORE: &str = "axe-core@4.11.0";
+
+fn ensure_axe() -> Result<PathBuf> {
+    let dir = target_dir().join("npm-tools");
+    let axe = dir.join("node_modules/axe-core/axe.min.js");
+    if axe.is_file() {
+        return Ok(axe);
+    }
+    if Command::new("npm").arg("--version").output().is_err() {
+        ensure_packages(&[("npm", "/usr/bin/npm")])?;
+    }
+    step(&format!(
+        "{AXE_CORE} from the npm registry (accessibility checks)"
+    ));
+    fs::create_dir_all(&dir)?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .arg(AXE_CORE)
+        .stdin(std::process::Stdio::null()))?;
+    Ok(axe)
+}
+
+/// The test runner: cargo-nextest where installed, else rustup's own
+/// `cargo test` (a fresh machine with only rustup's toolchain has no nextest).
+fn test_runner() -> Command {
+    let has_nextest = cargo()
+        .args(["nextest", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut cmd = cargo();
+    if has_nextest {
+        cmd.args(["nextest", "run"]);
+    } else {
+        step("cargo-nextest is not installed: running the tests with `cargo test`");
+        cmd.arg("test");
+    }
+    cmd.args(["--workspace", "--exclude", "frontend", "--no-fail-fast"]);
+    cmd
+}
+
 fn ci() -> Result<()> {
     let started = std::time::Instant::now();
     ensure_components()?;
@@ -374,6 +447,7 @@ fn ci() -> Result<()> {
     ])?;
     let pg_url = ensure_postgres()?;
     ensure_python_packages()?;
+    let axe = ensure_axe()?;
 
     step("formatting");
     run(cargo().args(["fmt", "--all", "--check"]))?;
@@ -407,17 +481,10 @@ fn ci() -> Result<()> {
     step("the omfang binary (the durability test runs it as a process of its own)");
     run(cargo().args(["build", "-p", "omfang", "--bin", "omfang"]))?;
     step("tests: engine, backend, API on SQLite and PostgreSQL, browser (headless Chromium)");
-    let mut tests = cargo();
+    let mut tests = test_runner();
     tests
-        .args([
-            "nextest",
-            "run",
-            "--workspace",
-            "--exclude",
-            "frontend",
-            "--no-fail-fast",
-        ])
         .env("OMFANG_TEST_POSTGRES_URL", &pg_url)
+        .env("OMFANG_AXE", &axe)
         .env("OMFANG_DIST_DIR", &dist)
         .env("OMFANG_CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("OMFANG_CHROMIUM", "/usr/bin/chromium");

@@ -6,7 +6,7 @@
 //! state back (409), so no accepted answer is ever overwritten unseen. Each
 //! changed answer is also appended to `answer_log` with the version it made.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use survey_definitions::{
-    Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport, normalize, validate,
+    Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport, canonicalize, normalize, validate,
 };
 
 use super::entity::{
@@ -24,7 +24,13 @@ use super::entity::{
 };
 use super::round;
 
+mod listing;
+mod snapshots;
 mod writes;
+pub use listing::{Summary, discard, fixed_answers, summaries};
+use snapshots::Snapshot;
+pub use snapshots::SnapshotCache;
+
 use crate::Error;
 use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityNumber};
 
@@ -32,6 +38,9 @@ use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityN
 pub const DRAFT: &str = "draft";
 /// Status of a submitted response.
 pub const SUBMITTED: &str = "submitted";
+/// Status of an empty draft the respondent deleted (kept, but listed and
+/// analysed nowhere).
+pub const DISCARDED: &str = "discarded";
 
 /// A response as the respondent's browser sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -140,6 +149,7 @@ pub async fn responses(
 ) -> Result<Vec<response::Model>, Error> {
     Ok(response::Entity::find()
         .filter(response::Column::InvitationId.eq(inv.id))
+        .filter(response::Column::Status.ne(DISCARDED))
         .order_by_asc(response::Column::Id)
         .all(db)
         .await?)
@@ -213,21 +223,11 @@ pub async fn load(
 #[tracing::instrument(skip_all, fields(invitation = inv.id))]
 pub async fn start(
     db: &DatabaseConnection,
+    def: &SurveyDefinition,
     inv: &invitation::Model,
 ) -> Result<ResponseState, Error> {
     let now = Utc::now();
-    let mut prefill = BTreeMap::new();
-    prefill.insert(
-        "fylke".to_owned(),
-        Answer::Text(inv.municipality_number[..2].to_owned()),
-    );
-    prefill.insert(
-        "kommune".to_owned(),
-        Answer::Text(inv.municipality_number.clone()),
-    );
-    if let Some(d) = &inv.district_number {
-        prefill.insert("bydel".to_owned(), Answer::Text(d.clone()));
-    }
+    let prefill = fixed_answers(def, inv);
     let txn = db.begin().await?;
     let r = response::ActiveModel {
         invitation_id: Set(inv.id),
@@ -245,8 +245,8 @@ pub async fn start(
     }
     .insert(&txn)
     .await?;
-    // The prefilled header (county, municipality, district): answers, not
-    // personal ones, logged as version 1.
+    // The answers the link fixes (county, municipality, district): answers,
+    // not personal ones, logged as version 1.
     let json = |a: &Answer| serde_json::to_string(a).unwrap_or_else(|_| "null".into());
     answer::Entity::insert_many(prefill.iter().map(|(item, a)| answer::ActiveModel {
         response_id: Set(r.id),
@@ -277,22 +277,17 @@ fn canonical(
     values: &BTreeMap<String, Answer>,
     confirmed: &BTreeSet<String>,
 ) -> Result<BTreeMap<String, Answer>, Error> {
-    let mut out = BTreeMap::new();
-    let mut bad = AnswerSet::default();
-    for (id, raw) in values {
-        match def.item(id).map(|item| normalize(item, raw)) {
-            Some(Ok(Answer::Null)) => {}
-            Some(Ok(v)) => {
-                out.insert(id.clone(), v);
-            }
-            Some(Err(_)) | None => {
-                bad.values.insert(id.clone(), raw.clone());
-            }
-        }
-    }
-    if bad.values.is_empty() {
+    let (out, rejected) = canonicalize(def, values);
+    if rejected.is_empty() {
         return Ok(out);
     }
+    let bad = AnswerSet {
+        values: rejected
+            .into_iter()
+            .filter_map(|id| values.get(&id).map(|v| (id, v.clone())))
+            .collect(),
+        confirmed: BTreeSet::new(),
+    };
     // Report with the engine: it names unknown items and gives each bad answer its message.
     let mut report = validate(
         def,
@@ -381,53 +376,6 @@ enum BumpTo {
     Reopened,
 }
 
-/// The last state each response was saved in, keyed by response id. A
-/// snapshot is trusted only when its version equals the version a client
-/// edited: every write bumps the version, so a version names exactly one
-/// answer set, and the conditional update still rejects a stale version.
-/// It spares an autosave the two reads before its transaction. Bounded:
-/// cleared when it grows past [`SnapshotCache::LIMIT`] entries.
-#[derive(Debug, Default)]
-pub struct SnapshotCache(std::sync::Mutex<HashMap<i32, Snapshot>>);
-
-#[derive(Debug, Clone)]
-struct Snapshot {
-    response: response::Model,
-    answers: BTreeMap<String, Answer>,
-}
-
-impl SnapshotCache {
-    /// Most responses kept.
-    pub const LIMIT: usize = 20_000;
-
-    fn get(&self, id: i32, version: i64, invitation: i32) -> Option<Snapshot> {
-        let map = self.0.lock().ok()?;
-        map.get(&id)
-            .filter(|s| {
-                s.response.version == version
-                    && s.response.invitation_id == invitation
-                    && s.response.status == DRAFT
-            })
-            .cloned()
-    }
-
-    fn put(&self, snapshot: Snapshot) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= Self::LIMIT {
-                map.clear();
-            }
-            map.insert(snapshot.response.id, snapshot);
-        }
-    }
-
-    /// Forgets a response (after a write that did not go through `save`).
-    pub fn forget(&self, id: i32) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(&id);
-        }
-    }
-}
-
 /// Autosave: replaces the answer set of a draft, if `req.version` is current.
 ///
 /// The current answers come from the snapshot cache when it holds exactly
@@ -445,7 +393,8 @@ pub async fn save(
     id: i32,
     req: &SaveRequest,
 ) -> Result<ResponseState, Error> {
-    let new = canonical(def, &req.values, &req.confirmed)?;
+    let mut new = canonical(def, &req.values, &req.confirmed)?;
+    listing::hold_fixed(def, inv, &mut new)?;
     let (current, old) = match cache.get(id, req.version, inv.id) {
         Some(s) => (s.response, s.answers),
         None => {

@@ -49,6 +49,13 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+/// A time as Norwegians read it: Oslo time, summer time included.
+pub fn norwegian(t: DateTimeUtc) -> String {
+    t.with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%d.%m.%Y kl. %H.%M")
+        .to_string()
+}
+
 /// Whether a round accepts answers at `now`, as a Norwegian message if not.
 pub fn window_check(
     opens_at: Option<DateTimeUtc>,
@@ -56,15 +63,12 @@ pub fn window_check(
     now: DateTimeUtc,
 ) -> Result<(), String> {
     if let Some(o) = opens_at.filter(|o| now < *o) {
-        return Err(format!(
-            "Undersøkelsen åpner for svar {}.",
-            o.format("%d.%m.%Y kl. %H.%M (UTC)")
-        ));
+        return Err(format!("Undersøkelsen åpner for svar {}.", norwegian(o)));
     }
     if let Some(c) = closes_at.filter(|c| now >= *c) {
         return Err(format!(
             "Undersøkelsen ble stengt for svar {}. Svarene som er lagret, er tatt vare på.",
-            c.format("%d.%m.%Y kl. %H.%M (UTC)")
+            norwegian(c)
         ));
     }
     Ok(())

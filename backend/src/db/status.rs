@@ -89,7 +89,7 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
                 .count(),
             drafts: responses
                 .iter()
-                .filter(|x| x.municipality_number == m.number && x.status != "submitted")
+                .filter(|x| x.municipality_number == m.number && x.status == "draft")
                 .count(),
             submitted: responses
                 .iter()

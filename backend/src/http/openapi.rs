@@ -43,6 +43,7 @@ pub struct ErrorResponse {
         respondent::save,
         respondent::submit,
         respondent::reopen,
+        respondent::discard,
         auth::login,
         auth::logout,
         auth::me,

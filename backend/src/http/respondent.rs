@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/r/{token}/responses/{id}", get(load).put(save))
         .route("/r/{token}/responses/{id}/submit", post(submit))
         .route("/r/{token}/responses/{id}/reopen", post(reopen))
+        .route("/r/{token}/responses/{id}/discard", post(discard))
 }
 
 /// What a personal link opens.
@@ -41,6 +42,14 @@ pub struct InvitationView {
     pub district: Option<String>,
     /// The responses (services) started from this link.
     pub responses: Vec<ResponseSummary>,
+    /// When the answering window opens (RFC 3339), if set.
+    pub opens_at: Option<String>,
+    /// When it closes (RFC 3339), if set.
+    pub closes_at: Option<String>,
+    /// Why answers cannot be given now (Norwegian), when the window is shut.
+    pub closed: Option<String>,
+    /// When the round's personal data is deleted (RFC 3339), if set.
+    pub retention_until: Option<String>,
 }
 
 /// One response in the list.
@@ -56,6 +65,14 @@ pub struct ResponseSummary {
     pub version: i64,
     /// Last change (RFC 3339).
     pub updated_at: String,
+    /// Last submission (RFC 3339), if ever sent in.
+    pub submitted_at: Option<String>,
+    /// What the response is about (the definition's `response_label`
+    /// items, first answered), once answered.
+    pub label: Option<String>,
+    /// A draft never sent in whose only answers are the link's own: the
+    /// respondent may delete it.
+    pub deletable: bool,
 }
 
 /// The version a submit or reopen is based on.
@@ -97,7 +114,7 @@ pub(crate) async fn open(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<InvitationView>, ApiError> {
-    let inv = state.invitation(&token).await?;
+    let (inv, def) = context(&state, &token).await?;
     let r = round::by_id(&state.db, inv.round_id).await?;
     let reg = places::load(&state.db, r.registry_year).await?;
     let municipality_name = reg
@@ -106,17 +123,21 @@ pub(crate) async fn open(
         .find(|m| m.number == inv.municipality_number)
         .map(|m| m.name.clone())
         .unwrap_or_default();
-    let responses = journey::responses(&state.db, &inv)
+    let responses = journey::summaries(&state.db, &def, &inv)
         .await?
         .into_iter()
-        .map(|r| ResponseSummary {
-            id: r.id,
-            status: r.status,
-            branch: r.branch,
-            version: r.version,
-            updated_at: r.updated_at.to_rfc3339(),
+        .map(|s| ResponseSummary {
+            id: s.response.id,
+            status: s.response.status,
+            branch: s.response.branch,
+            version: s.response.version,
+            updated_at: s.response.updated_at.to_rfc3339(),
+            submitted_at: s.response.submitted_at.map(|t| t.to_rfc3339()),
+            label: s.label,
+            deletable: s.deletable,
         })
         .collect();
+    let closed = round::window_check(r.opens_at, r.closes_at, chrono::Utc::now()).err();
     Ok(Json(InvitationView {
         survey_id: r.survey_id,
         title: r.title,
@@ -124,6 +145,10 @@ pub(crate) async fn open(
         municipality_name,
         district: inv.district_number,
         responses,
+        opens_at: r.opens_at.map(|t| t.to_rfc3339()),
+        closes_at: r.closes_at.map(|t| t.to_rfc3339()),
+        closed,
+        retention_until: r.retention_until.map(|t| t.to_rfc3339()),
     }))
 }
 
@@ -154,11 +179,11 @@ pub(crate) async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<(StatusCode, Json<ResponseState>), ApiError> {
-    let inv = state.invitation(&token).await?;
+    let (inv, def) = context(&state, &token).await?;
     state.accepting(inv.round_id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(journey::start(&state.db, &inv).await?),
+        Json(journey::start(&state.db, &def, &inv).await?),
     ))
 }
 
@@ -213,4 +238,17 @@ pub(crate) async fn reopen(
     Ok(Json(
         journey::reopen(&state.db, &inv, id, req.version).await?,
     ))
+}
+
+#[utoipa::path(post, path = "/api/r/{token}/responses/{id}/discard", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = VersionRequest, responses((status = 204, description = "The empty draft is deleted (kept in storage as discarded, out of every list and analysis)"), (status = 409, description = "Not an empty draft, or a stale version", body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
+#[tracing::instrument(skip_all, fields(id))]
+pub(crate) async fn discard(
+    State(state): State<AppState>,
+    Path((token, id)): Path<(String, i32)>,
+    ApiJson(req): ApiJson<VersionRequest>,
+) -> Result<StatusCode, ApiError> {
+    let (inv, def) = context(&state, &token).await?;
+    state.snapshots.forget(id);
+    journey::discard(&state.db, &def, &inv, id, req.version).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
