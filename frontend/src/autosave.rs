@@ -155,6 +155,10 @@ impl Saver {
             answers.track();
             if prev.is_some() {
                 saver.keep_locally();
+                // "Lagret" only while nothing is waiting to be saved.
+                if saver.dirty() && saver.status.get_untracked() != SaveStatus::Saving {
+                    saver.status.set(SaveStatus::Saving);
+                }
                 saver.schedule(800);
             }
         });

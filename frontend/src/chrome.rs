@@ -37,9 +37,7 @@ pub fn SiteHeader(
         <header class="site-header">
             <div class="site-header-inner">
                 <div inner_html=top></div>
-                <Show when=move || !answering_for.get().is_empty()>
-                    <p class="answering-for">"Du svarer for: "<strong>{move || answering_for.get()}</strong></p>
-                </Show>
+                <p class="answering-for" hidden=move || answering_for.get().is_empty()>"Du svarer for: "<strong>{move || answering_for.get()}</strong></p>
             </div>
         </header>
     }

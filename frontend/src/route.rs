@@ -138,8 +138,17 @@ impl Router {
         self.0.set(to);
     }
 
-    /// Replaces the current address (a new response got its id, a
-    /// submitted response's page becomes its receipt).
+    /// Rewrites the current address without showing anything new (a new
+    /// response got its id while its page is being typed on).
+    pub fn rewrite(&self, to: Route) {
+        if let Some(h) = history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&to.path()));
+        }
+        self.0.update_untracked(|r| *r = to);
+    }
+
+    /// Replaces the current address (a submitted response's page becomes
+    /// its receipt).
     pub fn replace(&self, to: Route) {
         if let Some(h) = history() {
             let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&to.path()));

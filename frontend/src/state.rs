@@ -36,6 +36,8 @@ pub struct Ctx {
     /// Answers the personal link fixes (county, municipality, district):
     /// shown read-only, by item id.
     pub fixed: StoredValue<BTreeMap<String, String>>,
+    /// The item whose text field is being typed in: its checks wait.
+    pub typing: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -67,6 +69,7 @@ impl Ctx {
             proofreading,
             touched: RwSignal::new(touched),
             fixed: StoredValue::new(fixed),
+            typing: RwSignal::new(None),
         }
     }
 
@@ -95,7 +98,8 @@ impl Ctx {
     /// The item's errors and warnings, once its messages are shown (tracked).
     pub fn problems(&self, id: &str) -> ItemReport {
         let base = id.split(':').next().unwrap_or(id);
-        if !self.touched.with(|t| t.contains(base) || t.contains(id)) {
+        let typing = self.typing.with(|t| t.as_deref() == Some(base));
+        if typing || !self.touched.with(|t| t.contains(base) || t.contains(id)) {
             return ItemReport::default();
         }
         self.report

@@ -60,7 +60,11 @@ fn korus_2025_lints_without_errors() {
             .count(),
         4
     );
-    assert!(warnings.iter().any(|w| w.contains("no contacts are declared")));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("no contacts are declared"))
+    );
 }
 
 #[test]
@@ -80,8 +84,13 @@ fn the_contact_sentence_shows_declared_contacts_or_is_left_out() {
     let def = SurveyDefinition::parse(&with).unwrap();
     let (intro, list) = def.survey.with_contacts(&def.survey.introduction);
     assert!(list);
-    assert!(intro.contains(&format!("Stavanger og Bergen. {SENTENCE}")), "{intro}");
-    let (closing, _) = def.survey.with_contacts(def.survey.closing.as_deref().unwrap());
+    assert!(
+        intro.contains(&format!("Stavanger og Bergen. {SENTENCE}")),
+        "{intro}"
+    );
+    let (closing, _) = def
+        .survey
+        .with_contacts(def.survey.closing.as_deref().unwrap());
     assert!(closing.ends_with(SENTENCE), "{closing}");
 }
 

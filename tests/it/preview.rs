@@ -35,6 +35,9 @@ async fn the_gate_switches_branches_live_in_the_browser() {
 
     // Bad input gets the engine's Norwegian message, tied to the input.
     s.type_into("#q-1_10", "abc").await;
+    // Checks speak when the field is left, not while typing.
+    assert_eq!(s.text("#e-1_10").await, "");
+    s.press(&fantoccini::key::Key::Tab.to_string()).await;
     let described = s
         .find("#q-1_10")
         .await

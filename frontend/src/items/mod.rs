@@ -183,17 +183,50 @@ pub fn ItemView(
         }
         ItemKind::Specify { .. } => ().into_any(),
     };
-    let leave = id.clone();
+    let (leave, enter) = (id.clone(), id.clone());
     view! {
         <div class="item" class:skjult=move || !visible2() data-item=id.clone()
             style:display=move || if shown() { "" } else { "none" }
-            on:focusout=move |_| ctx.touch(&leave)>
+            on:focusin=move |ev| {
+                if typed_in(&ev) {
+                    ctx.typing.set(Some(enter.clone()));
+                }
+            }
+            on:focusout=move |ev| {
+                // Leaving for a button («Neste», «Forrige»): the message may
+                // wait until the click is done, so the button does not move
+                // away under the pointer between press and release.
+                let to_button = ev
+                    .related_target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|e| e.tag_name() == "BUTTON");
+                let leave = leave.clone();
+                let show = move || {
+                    ctx.typing.set(None);
+                    ctx.touch(&leave);
+                };
+                if to_button {
+                    set_timeout(show, std::time::Duration::from_millis(300));
+                } else {
+                    show();
+                }
+            }>
             {condition.map(|c| view! { <p class="condition">"Vises når: " <code>{c}</code></p> })}
             {input}
             {help}
             <Problems id=id.clone() />
         </div>
     }
+}
+
+/// Whether focus went into a field one types in (text, number, textarea).
+fn typed_in(ev: &leptos::ev::FocusEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            e.tag_name() == "TEXTAREA" || e.get_attribute("type").as_deref() == Some("text")
+        })
 }
 
 /// Errors ("Feil:") and warnings ("Sjekk:") of an item, announced politely.

@@ -42,10 +42,14 @@ pub(crate) struct Open {
     ctx: Ctx,
     saver: Saver,
     focus: RwSignal<Option<String>>,
+    /// Opened as a new response (its first answer created it): addresses
+    /// still saying `ny` mean this response.
+    from_new: bool,
 }
 
 impl Open {
     fn new(l: &Loaded, state: Option<ResponseState>) -> Open {
+        let from_new = state.is_none();
         let baseline = with_fixed(&l.fixed);
         let (initial, notice) = match &state {
             Some(s) => {
@@ -74,7 +78,13 @@ impl Open {
             ctx,
             saver,
             focus: RwSignal::new(None),
+            from_new,
         }
+    }
+
+    /// Whether an address's response is this one.
+    fn is(&self, want: Resp) -> bool {
+        self.resp() == want || (want == Resp::New && self.from_new)
     }
 
     fn resp(&self) -> Resp {
@@ -84,6 +94,17 @@ impl Open {
     /// The response's server state (status, submission time), if it exists.
     fn state(&self) -> Option<ResponseState> {
         self.saver.state.get()
+    }
+}
+
+/// The response being answered, for pages that start another one.
+#[derive(Clone, Copy)]
+struct OpenSlot(RwSignal<Option<Open>>);
+
+/// Closes the open response, so the next `ny` address starts a new one.
+pub(crate) fn forget_open() {
+    if let Some(slot) = use_context::<OpenSlot>() {
+        slot.0.set(None);
     }
 }
 
@@ -105,6 +126,7 @@ pub fn Journey(
     let router = Router::get();
     let loaded = RwSignal::new(None::<Result<Loaded, String>>);
     let open = RwSignal::new(None::<Open>);
+    provide_context(OpenSlot(open));
     let failed = RwSignal::new(None::<String>);
     let owner = Owner::current().expect("the journey renders under an owner");
     let t = token.clone();
@@ -123,6 +145,21 @@ pub fn Journey(
             Err(e) => Err(e),
         }));
     });
+    // Once its first answer has created a new response, its address names
+    // it (without re-rendering the page being typed on).
+    Effect::new(move |_| {
+        let Some(id) = open.get().and_then(|o| o.saver.id.get()) else {
+            return;
+        };
+        let renamed = match router.0.get_untracked() {
+            Route::Page(t, Resp::New, s) => Some(Route::Page(t, Resp::Id(id), s)),
+            Route::Summary(t, Resp::New) => Some(Route::Summary(t, Resp::Id(id))),
+            _ => None,
+        };
+        if let Some(r) = renamed {
+            router.rewrite(r);
+        }
+    });
     // Keep the open response in step with the address.
     Effect::new(move |_| {
         let route = router.0.get();
@@ -130,7 +167,7 @@ pub fn Journey(
         let Some(want) = route_resp(&route) else {
             return;
         };
-        if open.get_untracked().map(|o| o.resp()) == Some(want) {
+        if open.get_untracked().is_some_and(|o| o.is(want)) {
             return;
         }
         match want {
@@ -188,7 +225,7 @@ fn screen(
                 if let Some(e) = failed.get() {
                     return view! { <p class="load-error" role="alert">{e}</p> }.into_any();
                 }
-                let Some(o) = open.get().filter(|o| Some(o.resp()) == want) else {
+                let Some(o) = open.get().filter(|o| want.is_some_and(|w| o.is(w))) else {
                     return view! { <p class="status">"Henter svarene …"</p> }.into_any();
                 };
                 let submitted = o

@@ -33,8 +33,7 @@ pub(crate) fn ErrorSummary(
     title: &'static str,
 ) -> impl IntoView {
     view! {
-        <Show when=move || !blockers.with(Vec::is_empty)>
-            <div class="error-summary" id="error-summary" tabindex="-1" role="alert" aria-labelledby="error-summary-heading">
+            <div class="error-summary" id="error-summary" tabindex="-1" role="alert" aria-labelledby="error-summary-heading" hidden=move || blockers.with(Vec::is_empty)>
                 <h2 id="error-summary-heading">{title}</h2>
                 <ul>
                     {move || blockers.get().into_iter().map(|b| {
@@ -45,7 +44,6 @@ pub(crate) fn ErrorSummary(
                     }).collect_view()}
                 </ul>
             </div>
-        </Show>
     }
 }
 
@@ -91,9 +89,7 @@ pub(crate) fn ReopenedNotice(
             .is_some_and(|s| s.status == "draft" && s.submitted_at.is_some())
     };
     view! {
-        <Show when=reopened>
-            <p class="notice warning">"Ikke sendt inn – husk å sende inn på nytt når du er ferdig med endringene."</p>
-        </Show>
+        <p class="notice warning" hidden=move || !reopened()>"Ikke sendt inn – husk å sende inn på nytt når du er ferdig med endringene."</p>
     }
 }
 
@@ -257,9 +253,7 @@ pub(crate) fn QuestionPage(
     view! {
         <div class="progress">
             <p class="position">{position}</p>
-            <Show when=move || !pending.get()>
-                <progress max="100" value=percent aria-label=move || format!("{} % besvart", percent())></progress>
-            </Show>
+            <progress max="100" value=percent hidden=move || pending.get() aria-label=move || format!("{} % besvart", percent())></progress>
         </div>
         <SaveLine status=saver.status />
         <ReopenedNotice open=open />

@@ -114,15 +114,13 @@ pub(crate) fn Receipt(
                 }>"Last ned kopi (PDF)"</button>
                 <button type="button" on:click=move |_| confirming.set(true)>"Endre svarene"</button>
             </div>
-            <Show when=move || confirming.get()>
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-heading">
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-heading" hidden=move || !confirming.get()>
                     <h2 id="confirm-heading">"Vil du endre svarene?"</h2>
                     <p>"Svarene blir da et utkast igjen. De regnes ikke som sendt inn før du sender dem inn på nytt."</p>
-                    <button type="button" class="primary" on:click=reopen.clone()>"Ja, endre svarene"</button>
+                    <button type="button" class="primary" on:click=reopen>"Ja, endre svarene"</button>
                     " "
                     <button type="button" on:click=move |_| confirming.set(false)>"Avbryt"</button>
                 </div>
-            </Show>
             {move || error.get().map(|e| view! { <p class="load-error" role="alert">{e}</p> })}
         </section>
     }

@@ -89,7 +89,10 @@ pub(crate) fn StartPage(
         move || view.with(|v| answering_window(v.opens_at.as_deref(), v.closes_at.as_deref()));
     let closed = move || view.with(|v| v.closed.clone());
     let (l2, first2) = (l.clone(), first.clone());
-    let start_new = move |_| router.go(page_route(&l2, Resp::New, &first2));
+    let start_new = move |_| {
+        super::forget_open();
+        router.go(page_route(&l2, Resp::New, &first2));
+    };
     view! {
         <h1 id="page-heading" tabindex="-1">{l.def.survey.title.clone()}</h1>
         {move || window_text().map(|t| view! { <p class="notice">{t}</p> })}
@@ -97,14 +100,11 @@ pub(crate) fn StartPage(
         <section class="intro" aria-label="Innledning">{survey_text(&l.def, &l.def.survey.introduction)}</section>
         <section aria-labelledby="services-heading">
             <h2 id="services-heading">"Dine svar"</h2>
-            <Show when=has_any fallback=|| view! { <p>"Du har ikke begynt ennå."</p> }>
-                <ul class="services">{list.clone()}</ul>
-            </Show>
-            <Show when=move || closed().is_none()>
-                <button type="button" class="primary" on:click=start_new.clone()>
-                    {move || if has_any() { "Start svar for en annen tjeneste" } else { "Start undersøkelsen" }}
-                </button>
-            </Show>
+            <p hidden=has_any>"Du har ikke begynt ennå."</p>
+            <ul class="services" hidden=move || !has_any()>{list}</ul>
+            <button type="button" class="primary" hidden=move || closed().is_some() on:click=start_new>
+                {move || if has_any() { "Start svar for en annen tjeneste" } else { "Start undersøkelsen" }}
+            </button>
             {move || error.get().map(|e| view! { <p class="load-error" role="alert">{e}</p> })}
         </section>
     }
@@ -202,14 +202,12 @@ fn ServiceRow(
                     <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Slett utkastet"</button>
                 })}
             </span>
-            <Show when=move || confirming.get()>
-                <div class="confirm" role="alertdialog" aria-label="Slette utkastet?">
+                <div class="confirm" role="alertdialog" aria-label="Slette utkastet?" hidden=move || !confirming.get()>
                     <p>"Utkastet har ingen svar utover det som er fylt ut fra invitasjonen. Vil du slette det?"</p>
-                    <button type="button" class="danger" on:click=delete.clone()>"Ja, slett utkastet"</button>
+                    <button type="button" class="danger" on:click=delete>"Ja, slett utkastet"</button>
                     " "
                     <button type="button" on:click=move |_| confirming.set(false)>"Avbryt"</button>
                 </div>
-            </Show>
         </li>
     }
 }

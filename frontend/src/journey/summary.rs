@@ -233,16 +233,12 @@ pub(crate) fn Summary(
         <SaveLine status=saver.status />
         <ReopenedNotice open=open />
         <ErrorSummary blockers=blockers goto=goto title="Dette må besvares eller rettes før du kan sende inn" />
-        <Show when=move || blockers.with(Vec::is_empty) && errors.with(Vec::is_empty)>
-            <p class="notice success">"Alle obligatoriske spørsmål er besvart."</p>
-        </Show>
-        <Show when=has_warnings>
-            <section class="warning-summary" aria-labelledby="warnings-heading">
+        <p class="notice success" hidden=move || !(blockers.with(Vec::is_empty) && errors.with(Vec::is_empty))>"Alle obligatoriske spørsmål er besvart."</p>
+        <section class="warning-summary" aria-labelledby="warnings-heading" hidden=move || !has_warnings()>
                 <h2 id="warnings-heading">"Sjekk disse svarene"</h2>
                 <p>"Du kan beholde svarene ved å bekrefte at de stemmer."</p>
-                <ul class="warnings-list">{warnings.clone()}</ul>
+                <ul class="warnings-list">{warnings}</ul>
             </section>
-        </Show>
         <section class="summary" aria-labelledby="answers-heading">
             <h2 id="answers-heading">"Dine svar"</h2>
             <div on:click=move |ev| follow_link(&ev, |f| open.focus.set(f))
