@@ -31,13 +31,13 @@ fn lint_passes_korus_and_lists_its_warnings() {
         files: vec![korus()],
     });
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(out.lines().count(), 4, "{out}");
+    assert_eq!(out.lines().count(), 5, "{out}");
     assert!(
         out.lines()
             .all(|l| l.contains("korus-2025.toml:") && l.contains(": warning: ")),
         "{out}"
     );
-    assert!(err.contains("0 error(s), 4 warning(s)"));
+    assert!(err.contains("0 error(s), 5 warning(s)"));
 }
 
 #[test]
