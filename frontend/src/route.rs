@@ -178,12 +178,22 @@ pub fn set_title(step: &str, survey: &str) {
 /// Moves keyboard focus to the element with `id` once it is rendered.
 pub fn focus_later(id: String) {
     request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(&id) {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-                el.scroll_into_view_with_bool(true);
-            }
+        use wasm_bindgen::JsCast;
+        let Some(el) = document().get_element_by_id(&id) else {
+            return;
+        };
+        // A question's fieldset is not focusable: its first field is.
+        let target = match el.tag_name().as_str() {
+            "FIELDSET" | "DIV" => el
+                .query_selector("input, select, textarea")
+                .ok()
+                .flatten()
+                .unwrap_or(el),
+            _ => el,
+        };
+        if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+            el.scroll_into_view_with_bool(true);
         }
     });
 }

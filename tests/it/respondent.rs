@@ -301,6 +301,101 @@ on_both_databases! {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_on_says_what_is_missing_and_where() {
+    let s = session(Db::Sqlite).await;
+    let token = s.app.invite("1111", None).await;
+    begin(&s, &token).await;
+    // Before the service type is chosen the number of pages is unknown.
+    s.expect_text(".position", "Side 2: Tjenestetype").await;
+    assert!(!s.text(".position").await.contains(" av "));
+    assert!(
+        !s.displayed(".progress progress").await,
+        "no progress bar yet"
+    );
+    assert_eq!(s.text(NEXT).await, "Neste");
+    s.click(NEXT).await;
+    s.expect_text("#error-summary", "Svar på dette spørsmålet for å gå videre")
+        .await;
+    assert_eq!(s.focused_id().await.as_deref(), Some("error-summary"));
+    s.look("journey-error-summary").await;
+    s.click("#error-summary a").await;
+    assert_eq!(
+        s.focused_id().await.as_deref(),
+        Some("q-gate-1"),
+        "the link leads to the question"
+    );
+    s.click("label[for=\"q-gate-3\"]").await;
+    s.expect_text(".position", "Side 2 av 3: Tjenestetype")
+        .await;
+    assert_eq!(s.text(NEXT).await, "Neste");
+    s.click(NEXT).await;
+    s.expect_text("[data-item=\"3.1\"] .question", "(valgfritt)")
+        .await;
+    assert!(
+        !s.text("[data-item=\"3.2\"] .question")
+            .await
+            .contains("valgfritt")
+    );
+    assert_eq!(s.text(NEXT).await, "Til oppsummering");
+    s.click(NEXT).await;
+    // The summary lists what is missing, with a link to each question.
+    s.expect_text("#error-summary", "Dette spørsmålet må besvares")
+        .await;
+    s.click("dd.missing a[data-focus=\"q-3_1\"]").await;
+    s.expect_text("#page-heading", "Kommuner som ikke har")
+        .await;
+    s.expect_text(".position", "Side 3 av 3").await;
+    let focused = s.focused_id().await;
+    assert_eq!(
+        focused.as_deref(),
+        Some("q-3_1"),
+        "«Endre» focuses the question"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn looking_leaves_nothing_and_an_empty_draft_can_be_deleted() {
+    let s = session(Db::Sqlite).await;
+    let token = s.app.invite("1111", None).await;
+    s.open(&format!("/svar/{token}")).await;
+    s.click("button.primary").await;
+    s.expect_text("#page-heading", "Kommune og kontaktperson")
+        .await;
+    s.click(".pager button:not(.primary)").await;
+    s.expect_text("#services-heading", "Dine svar").await;
+    let (_, view) = s
+        .app
+        .send(Method::GET, &format!("/api/r/{token}"), json!(null))
+        .await;
+    assert_eq!(
+        view["responses"],
+        json!([]),
+        "opening a page created nothing"
+    );
+    // An empty draft (as an older version made on «Start») can be deleted.
+    let (code, _) = s
+        .app
+        .send(
+            Method::POST,
+            &format!("/api/r/{token}/responses"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, 201);
+    s.open(&format!("/svar/{token}")).await;
+    s.click(".service button.danger").await;
+    s.expect_text(".confirm", "Vil du slette det?").await;
+    s.look("journey-delete-draft").await;
+    s.click(".confirm button.danger").await;
+    s.expect_text("#main", "Du har ikke begynt ennå.").await;
+    let (_, view) = s
+        .app
+        .send(Method::GET, &format!("/api/r/{token}"), json!(null))
+        .await;
+    assert_eq!(view["responses"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn privacy_notice_and_accessibility_statement() {
     let s = session(Db::Sqlite).await;
     let token = s.app.invite("1103", None).await;
