@@ -130,7 +130,7 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
         .await;
     let alert = s.text(".contacts [role=alert]").await;
     assert!(
-        alert.contains("line 2") && alert.contains("line 3") && alert.contains("9999"),
+        alert.contains("linje 2") && alert.contains("linje 3") && alert.contains("9999"),
         "{alert}"
     );
     s.expect_text(".contacts caption", "0 kontakter").await;

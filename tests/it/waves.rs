@@ -136,7 +136,7 @@ on_both_databases! {
         std::fs::write(&bad, "municipality_number,district_number,kind,name,email\n1103,,tjeneste,Ola,ikke-en-adresse\n9999,,postmottak,,post@x.no\n").unwrap();
         let out = omfang(&url, &secret, &["contacts", "import", bad.to_str().unwrap()]).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success() && err.contains("line 2") && err.contains("line 3"), "{err}");
+        assert!(!out.status.success() && err.contains("linje 2") && err.contains("linje 3"), "{err}");
         let mut csv = String::from("municipality_number,district_number,kind,name,email\n");
         let municipalities = ["1103", "4601", "5001", "1101", "3201", "1506", "1804", "5501", "3301", "4204"];
         for (i, m) in municipalities.iter().enumerate() {

@@ -94,7 +94,7 @@ pub async fn import_contacts(
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                errors.push(format!("line {line}: {e}"));
+                errors.push(format!("linje {line}: raden kan ikke leses ({e})"));
                 continue;
             }
         };
@@ -103,33 +103,36 @@ pub async fn import_contacts(
             .map(|m| m.as_str().to_owned());
         match &number {
             Ok(n) if !known.contains(n.as_str()) => {
-                problems.push(format!("unknown municipality number {n}"))
+                problems.push(format!("ukjent kommunenummer {n}"))
             }
             Ok(_) => {}
             Err(_) => problems.push(format!(
-                "municipality number {:?} is not 4 digits",
+                "kommunenummeret {:?} har ikke fire sifre",
                 row.municipality_number
             )),
         }
         let email = EmailAddress::parse(row.email.trim());
         if email.is_err() {
-            problems.push(format!("bad e-mail address {:?}", row.email));
+            problems.push(format!("ugyldig e-postadresse {:?}", row.email));
         }
         if !KINDS.contains(&row.kind.trim()) {
-            problems.push(format!("kind {:?} is not postmottak or tjeneste", row.kind));
+            problems.push(format!(
+                "typen {:?} er verken postmottak eller tjeneste",
+                row.kind
+            ));
         }
         let district = row.district_number.trim();
         if !district.is_empty() {
             match (districts.get(district), &number) {
                 (Some(m), Ok(n)) if m == n => {}
                 _ => problems.push(format!(
-                    "district {district} is not a district of {}",
+                    "bydel {district} hører ikke til kommune {}",
                     row.municipality_number.trim()
                 )),
             }
         }
         if !problems.is_empty() {
-            errors.push(format!("line {line}: {}", problems.join("; ")));
+            errors.push(format!("linje {line}: {}", problems.join("; ")));
             continue;
         }
         if let (Ok(n), Ok(e)) = (number, email) {

@@ -39,6 +39,24 @@ struct RoundStatus {
 #[component]
 pub(super) fn Dashboard() -> impl IntoView {
     let status = RwSignal::new(None::<Result<RoundStatus, String>>);
+    // County names for the table by county (the status counts by number).
+    let counties = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    spawn_local(async move {
+        if let Ok(reg) = call("GET", "/api/registry", None).await {
+            let names = reg["counties"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| {
+                    Some((
+                        c["number"].as_str()?.to_owned(),
+                        c["name"].as_str()?.to_owned(),
+                    ))
+                })
+                .collect();
+            counties.set(names);
+        }
+    });
     let refresh = move || {
         spawn_local(async move {
             let result = async {
@@ -62,11 +80,15 @@ pub(super) fn Dashboard() -> impl IntoView {
     move || match status.get() {
         None => view! { <p class="status">"Henter svarstatus …"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
-        Some(Ok(s)) => view! { <StatusView s=s /> }.into_any(),
+        Some(Ok(s)) => view! { <StatusView s=s counties=counties.get() /> }.into_any(),
     }
 }
 
-fn rate_table(caption: &'static str, rows: Vec<Rate>, label: fn(&str) -> String) -> impl IntoView {
+fn rate_table(
+    caption: &'static str,
+    rows: Vec<Rate>,
+    label: impl Fn(&str) -> String,
+) -> impl IntoView {
     view! {
         <table class="rates">
             <caption>{caption}</caption>
@@ -86,7 +108,12 @@ fn rate_table(caption: &'static str, rows: Vec<Rate>, label: fn(&str) -> String)
 }
 
 #[component]
-fn StatusView(s: RoundStatus) -> impl IntoView {
+fn StatusView(
+    /// The round's status.
+    s: RoundStatus,
+    /// County names by number.
+    counties: std::collections::BTreeMap<String, String>,
+) -> impl IntoView {
     let waiting: Vec<MunicipalityStatus> = s
         .status
         .iter()
@@ -119,7 +146,7 @@ fn StatusView(s: RoundStatus) -> impl IntoView {
             <p><a href=csv download="status.csv">"Last ned statusliste (CSV)"</a></p>
             {rate_table("Etter kommunestørrelse", s.by_size_class, size)}
             {rate_table("Innsendte svar etter tjenestetype", s.by_branch, branch)}
-            {rate_table("Etter fylke (fylkesnummer)", s.by_county, |k| k.to_owned())}
+            {rate_table("Etter fylke", s.by_county, move |k| counties.get(k).cloned().unwrap_or_else(|| k.to_owned()))}
             <details>
                 <summary>{format!("{} kommuner har ikke svart", waiting.len())}</summary>
                 <ul class="waiting">
