@@ -15,7 +15,7 @@ async fn the_gate_switches_branches_live_in_the_browser() {
     s.expect_item("1.1", false).await;
     s.expect_item("3.1", false).await;
     assert!(s.text("h1").await.contains("Omfangsundersøkelse"));
-    s.screenshot("preview-start").await;
+    s.look("preview-start").await;
 
     // Branch 3.
     s.click("#q-gate-3").await;
@@ -77,5 +77,5 @@ async fn the_gate_switches_branches_live_in_the_browser() {
     s.click(".toggle input").await;
     s.expect_item("2.1", true).await;
     s.expect_item("3.6", true).await;
-    s.screenshot("preview-show-all").await;
+    s.look("preview-show-all").await;
 }
