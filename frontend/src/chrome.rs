@@ -130,7 +130,14 @@ pub fn privacy_html(def: &SurveyDefinition, retention_until: Option<&str>) -> St
         .items
         .iter()
         .filter(|i| i.personal)
-        .map(|i| i.text.trim().trim_end_matches(':').to_owned())
+        .map(|i| {
+            // "Ditt fornavn og etternavn" → "ditt fornavn og etternavn" inside a sentence.
+            let t = i.text.trim().trim_end_matches(':');
+            let mut c = t.chars();
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_lowercase().to_string() + c.as_str()
+            })
+        })
         .collect();
     let p = s.privacy.as_ref();
     let mut h = String::from("<h1 id=\"page-heading\" tabindex=\"-1\">Personvernerklæring</h1>");
