@@ -142,7 +142,6 @@ pub(crate) fn Copy(
     view! {
         <article class="copy" aria-labelledby="page-heading">
             <h1 id="page-heading" tabindex="-1">"Kopi av svarene"</h1>
-            <p class="print-only">{l.def.survey.title.clone()}</p>
             <div inner_html=facts_html(&l, open)></div>
             <p class="notice">"Velg «Lagre som PDF» som skriver i utskriftsvinduet for å få kopien som PDF-fil."</p>
             <div class="receipt-actions">
