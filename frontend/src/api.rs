@@ -272,7 +272,7 @@ pub async fn submit(token: &str, id: i32, version: i64) -> Result<ResponseState,
     Ok(body.state)
 }
 
-/// Deletes an empty draft.
+/// Deletes a draft never sent in.
 pub async fn discard(token: &str, id: i32, version: i64) -> Result<(), String> {
     let url = format!("/api/r/{token}/responses/{id}/discard");
     let resp = Request::post(&url)

@@ -61,7 +61,7 @@ pub fn SiteFooter(
     }
     let _ = write!(
         html,
-        "<nav class=\"footer-links\" aria-label=\"Om tjenesten\"><a href=\"{}\">Personvernerklæring</a> · <a href=\"{}\">Tilgjengelighetserklæring</a></nav>",
+        "<nav class=\"footer-links\" aria-label=\"Om tjenesten\"><a href=\"{}\">Personvernerklæring</a> <a href=\"{}\">Tilgjengelighetserklæring</a></nav>",
         esc(&Route::Privacy(token.clone()).path()),
         esc(&Route::Accessibility(token).path()),
     );
@@ -173,7 +173,7 @@ pub fn privacy_html(def: &SurveyDefinition, retention_until: Option<&str>) -> St
             crate::format::date(t)
         ),
         None => format!(
-            "Navn, stilling og e-postadresse slettes når {owner} sletter dem etter at undersøkelsen er analysert. Datoen er ikke fastsatt ennå; spør oss om den."
+            "Navn, stilling og e-postadresse slettes når undersøkelsen er ferdig analysert. {owner} fastsetter datoen for slettingen, og erklæringen viser den når den er satt."
         ),
     };
     let _ = write!(h, "<h2>Hvor lenge vi lagrer</h2><p>{}</p>", esc(&retention));
@@ -191,9 +191,10 @@ pub fn privacy_html(def: &SurveyDefinition, retention_until: Option<&str>) -> St
     if !s.contacts.is_empty() {
         h.push_str(&contacts_html(&s.contacts));
     }
+    let also = if s.contacts.is_empty() { "" } else { "også " };
     let _ = write!(
         h,
-        "<p>Du kan også svare på e-posten med invitasjonen; den kommer fram til {}.</p>",
+        "<p>Du kan {also}svare på e-posten med invitasjonen for å nå {}.</p>",
         esc(&owner)
     );
     h
@@ -212,7 +213,7 @@ pub fn accessibility_html(def: &SurveyDefinition) -> String {
         String::from("<h1 id=\"page-heading\" tabindex=\"-1\">Tilgjengelighetserklæring</h1>");
     let _ = write!(
         h,
-        "<p>Erklæringen gjelder nettskjemaet «{}», som {} er ansvarlig for. Skjemaet lages med omfang.</p>",
+        "<p>Erklæringen gjelder nettskjemaet «{}», som {} er ansvarlig for.</p>",
         esc(&s.title),
         esc(&owner)
     );
@@ -222,7 +223,12 @@ pub fn accessibility_html(def: &SurveyDefinition) -> String {
     if !s.contacts.is_empty() {
         h.push_str(&contacts_html(&s.contacts));
     }
-    h.push_str("<p>Du kan også svare på e-posten med invitasjonen.</p><h2>Klage</h2><p>Får du ikke svar, eller er du ikke fornøyd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet): <a href=\"https://www.uutilsynet.no/\">uutilsynet.no</a>.</p>");
+    h.push_str(if s.contacts.is_empty() {
+        "<p>Du kan svare på e-posten med invitasjonen.</p>"
+    } else {
+        "<p>Du kan også svare på e-posten med invitasjonen.</p>"
+    });
+    h.push_str("<h2>Klage</h2><p>Får du ikke svar, eller er du ikke fornøyd med svaret, kan du klage til Tilsynet for universell utforming av ikt (uutilsynet): <a href=\"https://www.uutilsynet.no/\">uutilsynet.no</a>.</p>");
     h
 }
 
@@ -233,10 +239,21 @@ pub fn PrivacyPage(
     def: std::sync::Arc<SurveyDefinition>,
     /// When personal data is deleted (RFC 3339), if the round says.
     retention_until: Option<String>,
+    /// Where «Tilbake til undersøkelsen» leads.
+    back: Route,
 ) -> impl IntoView {
     crate::route::set_title("Personvernerklæring", &def.survey.title);
     crate::route::focus_later("page-heading".into());
-    view! { <article class="prose" inner_html=privacy_html(&def, retention_until.as_deref())></article> }
+    let html = privacy_html(&def, retention_until.as_deref()) + &back_link(&back);
+    view! { <article class="prose" inner_html=html on:click=|ev| follow_link(&ev, |_| ())></article> }
+}
+
+/// «Tilbake til undersøkelsen» as HTML.
+fn back_link(to: &Route) -> String {
+    format!(
+        "<p><a href=\"{}\">Tilbake til undersøkelsen</a></p>",
+        esc(&to.path())
+    )
 }
 
 /// The accessibility statement as a page.
@@ -244,8 +261,11 @@ pub fn PrivacyPage(
 pub fn AccessibilityPage(
     /// The survey.
     def: std::sync::Arc<SurveyDefinition>,
+    /// Where «Tilbake til undersøkelsen» leads.
+    back: Route,
 ) -> impl IntoView {
     crate::route::set_title("Tilgjengelighetserklæring", &def.survey.title);
     crate::route::focus_later("page-heading".into());
-    view! { <article class="prose" inner_html=accessibility_html(&def)></article> }
+    let html = accessibility_html(&def) + &back_link(&back);
+    view! { <article class="prose" inner_html=html on:click=|ev| follow_link(&ev, |_| ())></article> }
 }

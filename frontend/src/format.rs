@@ -95,7 +95,7 @@ pub fn answer_text(
             .specify
             .as_ref()
             .and_then(|id| specify(id))
-            .map(|t| format!(": {t}"))
+            .map(|t| format!(" – {t}"))
             .unwrap_or_default();
         format!("{}{extra}", o.label.trim())
     };

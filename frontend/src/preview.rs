@@ -38,8 +38,8 @@ pub fn PreviewLoader() -> impl IntoView {
         Load::Failed(e) => view! { <main class="app" id="main"><p class="load-error" role="alert">{e}</p></main> }.into_any(),
         Load::Ready(def, registry) => {
             let page = match router.0.get() {
-                Route::Privacy(_) => view! { <PrivacyPage def=def.clone() retention_until=None /> }.into_any(),
-                Route::Accessibility(_) => view! { <AccessibilityPage def=def.clone() /> }.into_any(),
+                Route::Privacy(_) => view! { <PrivacyPage def=def.clone() retention_until=None back=Route::Preview /> }.into_any(),
+                Route::Accessibility(_) => view! { <AccessibilityPage def=def.clone() back=Route::Preview /> }.into_any(),
                 _ => view! { <Preview def=def.clone() registry=registry /> }.into_any(),
             };
             view! {

@@ -191,7 +191,16 @@ pub fn focus_later(id: String) {
                 .unwrap_or(el),
             _ => el,
         };
-        if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
+        let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() else {
+            return;
+        };
+        if id == "page-heading" {
+            // A new page starts at the top, header and all.
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&options);
+        } else {
             let _ = el.focus();
             el.scroll_into_view_with_bool(true);
         }

@@ -361,6 +361,11 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             }
             let bound = |key: &str| {
                 integer(map.get(key).unwrap_or(&Answer::Null), *min, *max).map_err(|mut e| {
+                    let which = if key == "lower" { "Nedre" } else { "Øvre" };
+                    if e.code == "not_integer" {
+                        e.message = "skriv alderen som et helt tall, for eksempel 13.".into();
+                    }
+                    e.message = format!("{which} aldersgrense: {}", e.message);
                     e.target = Some(key.to_owned());
                     e
                 })

@@ -118,7 +118,7 @@ on_both_databases! {
             (Method::PUT, "/api/r/{token}/responses/{id}", Some(save.clone()), [404, 200, 404, 404]),
             (Method::POST, "/api/r/{token}/responses/{id}/submit", Some(version.clone()), [404, 422, 404, 404]),
             (Method::POST, "/api/r/{token}/responses/{id}/reopen", Some(version.clone()), [404, 409, 404, 404]),
-            (Method::POST, "/api/r/{token}/responses/{id}/discard", Some(version.clone()), [404, 409, 404, 404]),
+            (Method::POST, "/api/r/{token}/responses/{id}/discard", Some(version.clone()), [404, 204, 404, 404]),
             (Method::POST, "/api/r/{token}/responses", Some(json!({})), [404, 201, 404, 404]),
             (Method::GET, "/api/auth/me", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab?item=gate&by=size-class", None, [401, 401, 200, 200]),

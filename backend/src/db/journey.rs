@@ -38,7 +38,7 @@ use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityN
 pub const DRAFT: &str = "draft";
 /// Status of a submitted response.
 pub const SUBMITTED: &str = "submitted";
-/// Status of an empty draft the respondent deleted (kept, but listed and
+/// Status of a draft (never sent in) the respondent deleted (kept, but listed and
 /// analysed nowhere).
 pub const DISCARDED: &str = "discarded";
 

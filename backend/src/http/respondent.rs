@@ -240,7 +240,7 @@ pub(crate) async fn reopen(
     ))
 }
 
-#[utoipa::path(post, path = "/api/r/{token}/responses/{id}/discard", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = VersionRequest, responses((status = 204, description = "The empty draft is deleted (kept in storage as discarded, out of every list and analysis)"), (status = 409, description = "Not an empty draft, or a stale version", body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(post, path = "/api/r/{token}/responses/{id}/discard", tag = "respondent", params(("token" = String, Path), ("id" = i32, Path)), request_body = VersionRequest, responses((status = 204, description = "The draft is deleted (kept in storage as discarded, out of every list and analysis)"), (status = 409, description = "Sent in at some time, or a stale version", body = crate::http::openapi::ErrorResponse), (status = 404, description = "Unknown link", body = crate::http::openapi::ErrorResponse)))]
 #[tracing::instrument(skip_all, fields(id))]
 pub(crate) async fn discard(
     State(state): State<AppState>,

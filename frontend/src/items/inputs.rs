@@ -65,7 +65,14 @@ pub(super) fn PercentInput(
     item: Item,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let (id, id2, id3) = (item.id.clone(), item.id.clone(), item.id.clone());
+    let (id, id2, id3, id4, id5) = (
+        item.id.clone(),
+        item.id.clone(),
+        item.id.clone(),
+        item.id.clone(),
+        item.id.clone(),
+    );
+    let unanswered = Memo::new(move |_| ctx.answer(&id4) == Answer::Null);
     let shown = move || match ctx.answer(&id) {
         Answer::Null => "Ikke besvart".to_owned(),
         a => format!("{} %", as_text(&a)),
@@ -75,10 +82,12 @@ pub(super) fn PercentInput(
         <div class="slider">
             <span aria-hidden="true">"0"</span>
             <input type="range" min="0" max="100" step="1" id=input_id(&item.id) aria-describedby=problems_id(&item.id)
+                class:unanswered=move || unanswered.get()
                 prop:value=move || { let t = as_text(&ctx.answer(&id2)); if t.is_empty() { "50".to_owned() } else { t } }
                 on:input=move |ev| ctx.set(&id3, text_answer(event_target_value(&ev))) />
             <span aria-hidden="true">"100"</span>
             <output for=input_id(&item.id)>{shown}</output>
+            <button type="button" class="link" hidden=move || unanswered.get() on:click=move |_| ctx.set(&id5, Answer::Null)>"Fjern svaret"</button>
         </div>
     }
 }
@@ -91,12 +100,21 @@ pub(super) fn AgeRange(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let bound = |key: &'static str, label: &'static str| {
-        let (id, id2) = (item.id.clone(), item.id.clone());
+        let (id, id2, id3) = (item.id.clone(), item.id.clone(), item.id.clone());
         let dom = format!("{}-{key}", input_id(&item.id));
+        // The bound a message is about is marked, or both when it is about the pair.
+        let invalid = move || {
+            let bad = ctx
+                .problems(&id3)
+                .errors
+                .iter()
+                .any(|e| e.target.as_deref().is_none_or(|t| t == key));
+            if bad { "true" } else { "false" }
+        };
         view! {
             <div class="bound">
                 <label for=dom.clone()>{label}</label>
-                <input type="text" class="number" inputmode="numeric" id=dom aria-describedby=problems_id(&item.id)
+                <input type="text" class="number" inputmode="numeric" id=dom aria-describedby=problems_id(&item.id) aria-invalid=invalid
                     prop:value=move || part(&ctx.answer(&id), key)
                     on:input=move |ev| ctx.set(&id2, with_part(ctx.answer(&id2), key, event_target_value(&ev))) />
             </div>

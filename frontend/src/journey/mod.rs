@@ -213,9 +213,12 @@ fn screen(
     match route.clone() {
         Route::Privacy(_) => {
             let retention = l.view.with_untracked(|v| v.retention_until.clone());
-            view! { <PrivacyPage def=l.def.clone() retention_until=retention /> }.into_any()
+            view! { <PrivacyPage def=l.def.clone() retention_until=retention back=Route::Start(l.token.clone()) /> }.into_any()
         }
-        Route::Accessibility(_) => view! { <AccessibilityPage def=l.def.clone() /> }.into_any(),
+        Route::Accessibility(_) => {
+            view! { <AccessibilityPage def=l.def.clone() back=Route::Start(l.token.clone()) /> }
+                .into_any()
+        }
         Route::Start(_) | Route::Admin | Route::Preview => {
             view! { <start::StartPage l=l /> }.into_any()
         }

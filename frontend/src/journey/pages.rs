@@ -70,7 +70,10 @@ pub(crate) fn SaveLine(
         ),
         SaveStatus::Saving => ("saving", "Lagrer …".to_owned()),
         SaveStatus::Saved(at) => ("saved", format!("Lagret {at}")),
-        SaveStatus::Unsaved(item) => ("unsaved", format!("Ikke lagret – rett feilen i {item}")),
+        SaveStatus::Unsaved(item) => (
+            "unsaved",
+            format!("Ikke lagret – rett feilen i {item}. Resten av svarene er lagret."),
+        ),
         SaveStatus::Retrying => ("retrying", "Ikke lagret – prøver igjen".to_owned()),
         SaveStatus::Conflict(m) => ("conflict", m),
         SaveStatus::Problem(m) => ("problem", m),
@@ -83,13 +86,19 @@ pub(crate) fn SaveLine(
 pub(crate) fn ReopenedNotice(
     /// The response.
     open: Open,
+    /// The summary's address, for a link straight to it.
+    #[prop(optional)]
+    summary: Option<String>,
 ) -> impl IntoView {
     let reopened = move || {
         open.state()
             .is_some_and(|s| s.status == "draft" && s.submitted_at.is_some())
     };
     view! {
-        <p class="notice warning" hidden=move || !reopened()>"Ikke sendt inn – husk å sende inn på nytt når du er ferdig med endringene."</p>
+        <p class="notice warning" hidden=move || !reopened() on:click=|ev| crate::route::follow_link(&ev, |_| ())>
+            "Ikke sendt inn – husk å sende inn på nytt når du er ferdig med endringene. Inntil da regnes svarene som ikke sendt inn."
+            {summary.map(|href| view! { " " <a href=href>"Gå til oppsummeringen og send inn"</a> })}
+        </p>
     }
 }
 
@@ -242,7 +251,7 @@ pub(crate) fn QuestionPage(
     };
     // Leaving a field shows its canonical form ("4.50" → "4,5") once saved.
     let settle = move |_| request_animation_frame(move || saver.settle(focused_item().as_deref()));
-    let percent = move || ctx.report.with(|r| r.progress.percent);
+    let percent = move || (index.get() + 1) * 100 / pages.with(Vec::len).max(1);
     let last_label = move || {
         if pages.with(|p| index.get() + 1 >= p.len()) && !pending.get() {
             "Til oppsummering"
@@ -253,10 +262,10 @@ pub(crate) fn QuestionPage(
     view! {
         <div class="progress">
             <p class="position">{position}</p>
-            <progress max="100" value=percent hidden=move || pending.get() aria-label=move || format!("{} % besvart", percent())></progress>
+            <progress max="100" value=percent hidden=move || pending.get() aria-label=move || format!("Side {} av {}", index.get() + 1, pages.with(Vec::len))></progress>
         </div>
         <SaveLine status=saver.status />
-        <ReopenedNotice open=open />
+        <ReopenedNotice open=open summary=Route::Summary(l.token.clone(), resp()).path() />
         <ErrorSummary blockers=blockers goto=goto title="Dette må rettes før du går videre" />
         <div class="page" on:focusout=settle>{section_view}</div>
         <nav class="pager" aria-label="Sider">

@@ -63,6 +63,23 @@ fn facts_html(l: &Loaded, open: Open) -> String {
     h
 }
 
+/// Whom to contact about the answers, with the reference.
+fn contact_html(l: &Loaded) -> String {
+    let s = &l.def.survey;
+    if s.contacts.is_empty() {
+        let owner = s.owner.clone().unwrap_or_else(|| "oss".into());
+        format!(
+            "<p>Ta vare på referansen hvis du vil kontakte {} om svarene. Du kan svare på e-posten med invitasjonen.</p>",
+            esc(&owner)
+        )
+    } else {
+        format!(
+            "<p>Ta vare på referansen hvis du vil kontakte oss om svarene:</p>{}",
+            crate::chrome::contacts_html(&s.contacts)
+        )
+    }
+}
+
 /// The receipt.
 #[component]
 pub(crate) fn Receipt(
@@ -104,7 +121,7 @@ pub(crate) fn Receipt(
         <section class="receipt" aria-labelledby="page-heading">
             <h1 id="page-heading" tabindex="-1">"Svarene er sendt inn"</h1>
             <div inner_html=facts_html(&l, open)></div>
-            <p>"Ta vare på referansen hvis du vil kontakte oss om svarene."</p>
+            <div inner_html=contact_html(&l)></div>
             {survey_text(&l.def, &closing)}
             <div class="receipt-actions">
                 <button type="button" class="primary" on:click=move |_| router.go(Route::Start(t1.clone()))>"Ferdig"</button>

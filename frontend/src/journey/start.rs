@@ -203,7 +203,7 @@ fn ServiceRow(
                 })}
             </span>
                 <div class="confirm" role="alertdialog" aria-label="Slette utkastet?" hidden=move || !confirming.get()>
-                    <p>"Utkastet har ingen svar utover det som er fylt ut fra invitasjonen. Vil du slette det?"</p>
+                    <p>"Utkastet er ikke sendt inn. Vil du slette det? Svarene i det blir ikke med i undersøkelsen."</p>
                     <button type="button" class="danger" on:click=delete>"Ja, slett utkastet"</button>
                     " "
                     <button type="button" on:click=move |_| confirming.set(false)>"Avbryt"</button>

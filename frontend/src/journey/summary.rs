@@ -236,7 +236,7 @@ pub(crate) fn Summary(
         <p class="notice success" hidden=move || !(blockers.with(Vec::is_empty) && errors.with(Vec::is_empty))>"Alle obligatoriske spørsmål er besvart."</p>
         <section class="warning-summary" aria-labelledby="warnings-heading" hidden=move || !has_warnings()>
                 <h2 id="warnings-heading">"Sjekk disse svarene"</h2>
-                <p>"Du kan beholde svarene ved å bekrefte at de stemmer."</p>
+                <p>"Se over disse svarene. Rett dem, eller kryss av for at svaret stemmer."</p>
                 <ul class="warnings-list">{warnings}</ul>
             </section>
         <section class="summary" aria-labelledby="answers-heading">

@@ -1,6 +1,6 @@
 //! What a personal link lists and fixes: each response with what it is
 //! about, the answers the link itself fixes (county, municipality,
-//! district), and deleting an empty draft.
+//! district), and deleting a draft never sent in.
 
 use std::collections::BTreeMap;
 
@@ -22,7 +22,7 @@ pub struct Summary {
     pub response: response::Model,
     /// What it is about: the first answered `response_label` item.
     pub label: Option<String>,
-    /// A draft never sent in whose only answers are the link's own.
+    /// A draft never sent in: the respondent may delete it.
     pub deletable: bool,
 }
 
@@ -85,7 +85,6 @@ pub async fn summaries(
     def: &SurveyDefinition,
     inv: &invitation::Model,
 ) -> Result<Vec<Summary>, Error> {
-    let fixed = fixed_answers(def, inv);
     let mut out = Vec::new();
     for r in responses(db, inv).await? {
         let answers = answers_of(db, r.id).await?;
@@ -97,9 +96,9 @@ pub async fn summaries(
                 Some(Answer::Text(t)) if !t.trim().is_empty() => Some(t.trim().to_owned()),
                 _ => None,
             });
-        let deletable = r.status == DRAFT
-            && r.submitted_at.is_none()
-            && answers.iter().all(|(id, v)| fixed.get(id) == Some(v));
+        // A draft started by mistake (a service that does not exist, a
+        // second start) can go; one ever sent in cannot.
+        let deletable = r.status == DRAFT && r.submitted_at.is_none();
         out.push(Summary {
             response: r,
             label,
@@ -109,9 +108,9 @@ pub async fn summaries(
     Ok(out)
 }
 
-/// Deletes an empty draft (one [`Summary::deletable`] describes): it is
-/// kept as `discarded`, so the answer log stays whole, and is listed and
-/// analysed nowhere.
+/// Deletes a draft never sent in (one [`Summary::deletable`] describes):
+/// it is kept as `discarded`, so the answer log stays whole, and is listed
+/// and analysed nowhere.
 #[tracing::instrument(skip_all, fields(response = id, version))]
 pub async fn discard(
     db: &DatabaseConnection,
@@ -129,7 +128,7 @@ pub async fn discard(
     };
     if !s.deletable || s.response.version != version {
         return Err(Error::Conflict {
-            message: "Bare et tomt utkast som aldri er sendt inn, kan slettes.".into(),
+            message: "Bare et utkast som aldri er sendt inn, kan slettes.".into(),
             current: Box::new(super::state(&s.response, answers_of(db, id).await?)),
         });
     }
