@@ -115,3 +115,36 @@ async fn the_openapi_document_describes_the_respondent_api() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    let app = spawn_app_with(Db::Sqlite, Some(dir.path().to_owned())).await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/",
+        "/svar/abc/1/side/b1_om",
+        "/api/health",
+        "/api/finnes-ikke",
+    ] {
+        let resp = client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let h = resp.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'")
+                && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            h["referrer-policy"], "no-referrer",
+            "{path}: the link's token must not leak"
+        );
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+    }
+}

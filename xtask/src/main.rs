@@ -168,11 +168,10 @@ fn dist() -> Result<PathBuf> {
         fs::remove_dir_all(&dist).context("clearing frontend/dist")?;
     }
     fs::create_dir_all(&dist)?;
-    fs::copy(
-        project_root().join("frontend/index.html"),
-        dist.join("index.html"),
-    )
-    .context("copying index.html")?;
+    for file in ["index.html", "boot.js"] {
+        fs::copy(project_root().join("frontend").join(file), dist.join(file))
+            .with_context(|| format!("copying {file}"))?;
+    }
     let css = fs::read_to_string(project_root().join("frontend/style.css"))
         .context("reading style.css")?;
     fs::write(dist.join("style.css"), minify_css(&css))?;
@@ -180,7 +179,11 @@ fn dist() -> Result<PathBuf> {
     let admins = build_app(&dist, "wasm-admin", Some("admin"), "admin-pkg")?;
     step("payload (what a browser downloads)");
     println!("| file | bytes | gzip |\n|---|---:|---:|");
-    let shared = [dist.join("index.html"), dist.join("style.css")];
+    let shared = [
+        dist.join("index.html"),
+        dist.join("boot.js"),
+        dist.join("style.css"),
+    ];
     let mut totals = Vec::new();
     for (name, pkg, budget) in [
         ("respondents", respondents, PAYLOAD_BUDGET_GZIP),

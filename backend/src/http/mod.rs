@@ -143,10 +143,37 @@ pub fn router(state: AppState, static_dir: &Path, secure_cookies: bool) -> Route
         .merge(outreach::router())
         .merge(accounts)
         .fallback(error::api_not_found);
-    Router::new()
+    let router = Router::new()
         .nest("/api", api)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
-        .fallback_service(static_files::service(static_dir))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .fallback_service(static_files::service(static_dir));
+    security_headers(router).layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// The content security policy: scripts, styles and requests from omfang
+/// itself only (`wasm-unsafe-eval` lets the browser compile the app's
+/// WebAssembly), no framing, no plugins.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every response, the app's and the API's. No
+/// referrer is sent: a respondent's address holds the personal link's
+/// token, and the privacy notice links to other sites.
+fn security_headers(router: Router) -> Router {
+    use axum::http::{HeaderName, HeaderValue, header};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let headers: [(HeaderName, &'static str); 4] = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    headers.into_iter().fold(router, |r, (name, value)| {
+        r.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ))
+    })
 }
