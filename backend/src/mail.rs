@@ -25,7 +25,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::StreamExt;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::QueryOrder;
 use sea_orm::entity::prelude::*;
@@ -270,11 +271,14 @@ impl Mailer {
         })?;
         let token = InvitationToken::derive(secret, &nonce);
         let link = format!("{}/svar/{}", self.base_url, token.expose());
-        let opt_out = format!(
-            "{}/api/optout/{}/{}",
-            self.base_url,
-            row.contact_id,
-            opt_out_signature(secret, row.contact_id)
+        // The mail's link opens a page that asks; only its button (a POST)
+        // opts out, so link scanners that fetch every link change nothing.
+        // Mail programs get the RFC 8058 one-click address, which takes a POST.
+        let signature = opt_out_signature(secret, row.contact_id);
+        let opt_out = format!("{}/avmelding/{}/{signature}", self.base_url, row.contact_id);
+        let one_click = format!(
+            "<{}/api/optout/{}/{signature}>",
+            self.base_url, row.contact_id
         );
         let body = row
             .body
@@ -289,6 +293,14 @@ impl Mailer {
             .to(to)
             .subject(row.subject.clone())
             .message_id(Some(format!("<omfang-{}-{}@omfang>", row.wave_id, row.id)))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                one_click,
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ))
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| Error::Config(format!("building mail {}: {e}", row.id)))?;

@@ -139,7 +139,7 @@ on_both_databases! {
             (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
             (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),
             (Method::POST, "/api/auth/logout", Some(json!({})), [204, 204, 204, 204]),
-            (Method::GET, "/api/optout/{contact}/{signature}", None, [404; 4]),
+            (Method::POST, "/api/optout/{contact}/{signature}", Some(json!({})), [404; 4]),
         ];
         let mut failures = Vec::new();
         for (method, template, body, expected) in &rows {

@@ -224,7 +224,7 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
     );
     let body = kongsvinger["body"].as_str().unwrap();
     assert!(body.contains("https://omfang.example.no/svar/"), "{body}");
-    assert!(body.contains("/api/optout/"), "{body}");
+    assert!(body.contains("/avmelding/"), "{body}");
 
     // Kongsvinger answers branch 3 through the link in the mail, and submits.
     s.click("nav.tabs button:nth-child(1)").await;

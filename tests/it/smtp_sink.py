@@ -33,6 +33,8 @@ class Sink:
                 "to": envelope.rcpt_tos,
                 "subject": str(message["subject"]),
                 "message_id": str(message["message-id"]),
+                "list_unsubscribe": str(message["list-unsubscribe"]),
+                "list_unsubscribe_post": str(message["list-unsubscribe-post"]),
                 "body": message.get_content(),
             }, ensure_ascii=False) + "\n")
         return "250 OK"

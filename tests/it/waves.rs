@@ -235,16 +235,31 @@ on_both_databases! {
         let opened: Value = client.get(format!("{base}/api/r/{token}")).send().await.unwrap().json().await.unwrap();
         assert_eq!(opened["municipality"], "0301", "{opened}");
 
-        // The opt-out link works; a reminder skips that contact and repeats the same link to the rest.
+        // The opt-out link opens a page that asks: a mail scanner's GET or
+        // HEAD changes nothing; the page's button (a POST) opts out. A
+        // reminder then skips that contact and repeats the same link to the rest.
         let stavanger = got.iter().find(|m| m["to"][0] == "kontakt0@kommune1103.no").unwrap();
-        let opt_out = stavanger["body"].as_str().unwrap().split_whitespace().find(|w| w.contains("/api/optout/")).unwrap();
+        let opt_out = stavanger["body"].as_str().unwrap().split_whitespace().find(|w| w.contains("/avmelding/")).unwrap();
         let opt_out = opt_out.replace("http://127.0.0.1:9", &base);
-        let resp = client.get(&opt_out).send().await.unwrap();
-        assert_eq!(resp.status().as_u16(), 200);
+        for _ in 0..2 {
+            assert_eq!(client.head(&opt_out).send().await.unwrap().status().as_u16(), 200);
+            let page = client.get(&opt_out).send().await.unwrap().text().await.unwrap();
+            assert!(page.contains("Vil du melde deg av?") && page.contains("<form method=\"post\">"), "{page}");
+        }
+        let done = client.post(&opt_out).send().await.unwrap();
+        assert_eq!(done.status().as_u16(), 200);
+        assert!(done.text().await.unwrap().contains("Du er meldt av"));
+        // Mail programs get the RFC 8058 one-click address, which takes only a POST.
+        let one_click = stavanger["list_unsubscribe"].as_str().unwrap().trim_matches(['<', '>']).replace("http://127.0.0.1:9", &base);
+        assert!(one_click.contains("/api/optout/"), "{one_click}");
+        assert_eq!(stavanger["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+        assert_eq!(client.get(&one_click).send().await.unwrap().status().as_u16(), 405, "GET never opts out");
+        assert_eq!(client.post(&one_click).body("List-Unsubscribe=One-Click").send().await.unwrap().status().as_u16(), 200);
         // Change the signature's last digit (to one it is not).
         let last = if opt_out.ends_with('0') { '1' } else { '0' };
         let forged = format!("{}{last}", &opt_out[..opt_out.len() - 1]);
         assert_eq!(client.get(&forged).send().await.unwrap().status().as_u16(), 404);
+        assert_eq!(client.post(&forged).send().await.unwrap().status().as_u16(), 404);
         let _ = server.kill();
         let _ = server.wait();
         let before = got.len();

@@ -321,12 +321,17 @@ pub async fn edit_contact(
     Ok(view(saved, &municipality_names(db).await?))
 }
 
-/// Marks a contact opted out (the opt-out link).
-pub async fn opt_out(db: &DatabaseConnection, contact_id: i32) -> Result<contact::Model, Error> {
-    let c = contact::Entity::find_by_id(contact_id)
+/// One contact.
+pub async fn find(db: &DatabaseConnection, contact_id: i32) -> Result<contact::Model, Error> {
+    contact::Entity::find_by_id(contact_id)
         .one(db)
         .await?
-        .ok_or_else(|| Error::NotFound("contact".into()))?;
+        .ok_or_else(|| Error::NotFound("contact".into()))
+}
+
+/// Marks a contact opted out (the opt-out page's button, or one click).
+pub async fn opt_out(db: &DatabaseConnection, contact_id: i32) -> Result<contact::Model, Error> {
+    let c = find(db, contact_id).await?;
     let mut a: contact::ActiveModel = c.into();
     a.opted_out = Set(true);
     a.updated_at = Set(Utc::now());

@@ -145,6 +145,7 @@ pub fn router(state: AppState, static_dir: &Path, secure_cookies: bool) -> Route
         .fallback(error::api_not_found);
     let router = Router::new()
         .nest("/api", api)
+        .merge(outreach::pages())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
         .fallback_service(static_files::service(static_dir));

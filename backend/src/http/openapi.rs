@@ -63,7 +63,7 @@ pub struct ErrorResponse {
         admin::rounds,
         admin::load_round,
         admin::set_window,
-        outreach::opt_out,
+        outreach::one_click,
     ),
     components(schemas(ErrorResponse))
 )]
