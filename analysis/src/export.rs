@@ -34,8 +34,25 @@ fn exported(ds: &Dataset, include_personal: bool) -> Vec<usize> {
         .collect()
 }
 
+/// A text cell as spreadsheet programs cannot run it: text that begins
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+/// apostrophe (the usual defence against formula injection; OWASP's "CSV
+/// injection"). Named in the codebook.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// What the codebook says about text cells.
+pub const TEXT_CELL_NOTE: &str =
+    "text; a value beginning with = + - @ tab or carriage return is written with a leading '";
+
 /// Writes the data: every variable (personal ones only with
-/// `include_personal`), then the cleaning columns.
+/// `include_personal`), then the cleaning columns. Text cells are made
+/// [`spreadsheet_safe`].
 pub fn data_csv(
     ds: &Dataset,
     cleaning: &Cleaning,
@@ -71,6 +88,9 @@ pub fn data_csv(
             if flavour == CsvFlavour::Excel && v.storage == Storage::Float {
                 cell = cell.replace('.', ",");
             }
+            if v.storage == Storage::Text {
+                cell = spreadsheet_safe(&cell).into_owned();
+            }
             record.push(cell);
         }
         record.push(u8::from(cleaning.analysable[r]).to_string());
@@ -78,13 +98,13 @@ pub fn data_csv(
         record.push(
             cleaning.duplicate[r]
                 .as_ref()
-                .map_or(String::new(), |d| d.reason.clone()),
+                .map_or(String::new(), |d| spreadsheet_safe(&d.reason).into_owned()),
         );
         match &cleaning.decision[r] {
             Some(d) => {
                 record.push(if d.keep { "behold" } else { "utelat" }.to_owned());
-                record.push(d.by.clone());
-                record.push(d.reason.clone());
+                record.push(spreadsheet_safe(&d.by).into_owned());
+                record.push(spreadsheet_safe(&d.reason).into_owned());
             }
             None => record.extend([String::new(), String::new(), String::new()]),
         }
@@ -115,7 +135,7 @@ pub fn codebook_csv(
         let kind = match v.storage {
             Storage::Int => "integer",
             Storage::Float => "decimal",
-            Storage::Text => "text",
+            Storage::Text => TEXT_CELL_NOTE,
         };
         let measure = match v.measure {
             Measure::Nominal => "nominal",

@@ -234,12 +234,24 @@ fn text_of(answer: &Answer, max_length: u32) -> Result<Option<&str>, Invalid> {
             "too_long",
             format!("Teksten kan ikke være lengre enn {max_length} tegn."),
         )),
+        Answer::Text(t) if t.chars().any(hidden_control) => Err(invalid(
+            "control_character",
+            "Teksten inneholder usynlige kontrolltegn som ikke kan lagres. Skriv eller lim inn teksten på nytt.",
+        )),
         Answer::Text(t) => Ok(Some(t)),
         _ => Err(invalid(
             "wrong_type",
             "Svaret har feil format. Skriv inn tekst.",
         )),
     }
+}
+
+/// Characters refused in text answers: control characters other than tab
+/// and line breaks (NUL and the like), and the bidirectional overrides and
+/// isolates that make text display in another order than it is stored.
+fn hidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Interprets a raw answer by the item's kind: `Ok(Value::Null)` when
@@ -365,7 +377,14 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
                     if e.code == "not_integer" {
                         e.message = "skriv alderen som et helt tall, for eksempel 13.".into();
                     }
-                    e.message = format!("{which} aldersgrense: {}", e.message);
+                    let mut chars = e.message.chars();
+                    let first = chars.next().map(|c| c.to_ascii_lowercase());
+                    let message = format!(
+                        "{}{}",
+                        first.map(String::from).unwrap_or_default(),
+                        chars.as_str()
+                    );
+                    e.message = format!("{which} aldersgrense: {message}");
                     e.target = Some(key.to_owned());
                     e
                 })
@@ -496,6 +515,17 @@ mod tests {
         assert_eq!(parse_decimal("1e5"), None);
         assert_eq!(format_number(4.5), "4,5");
         assert_eq!(format_number(20.0), "20");
+    }
+
+    #[test]
+    fn text_refuses_hidden_control_characters() {
+        for bad in ["a\u{0}b", "navn\u{202E}gpj.exe", "x\u{2066}y", "\u{7}"] {
+            let e = text_of(&Answer::Text(bad.into()), 100).unwrap_err();
+            assert_eq!(e.code, "control_character", "{bad:?}");
+        }
+        for good in ["to linjer\nmed tab\t", "Ærlig – «svar»", "=SUM(1,1)"] {
+            assert!(text_of(&Answer::Text(good.into()), 100).is_ok(), "{good:?}");
+        }
     }
 
     #[test]

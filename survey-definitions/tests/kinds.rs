@@ -268,8 +268,12 @@ fn age_range_bounds_and_order() {
     let r = check("age", range("x", "13"));
     assert_eq!(r.items["age"].errors[0].target.as_deref(), Some("lower"));
     assert_eq!(
+        r.items["age"].errors[0].message,
+        "Nedre aldersgrense: skriv alderen som et helt tall, for eksempel 13."
+    );
+    assert_eq!(
         error("age", range("13", "150")).unwrap(),
-        "Tallet må være mellom 0 og 99."
+        "Øvre aldersgrense: tallet må være mellom 0 og 99."
     );
 }
 

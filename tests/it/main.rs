@@ -15,6 +15,7 @@ mod privacy;
 mod research;
 mod respondent;
 mod scipy;
+mod spreadsheet;
 mod storage;
 mod walk;
 mod waves;

@@ -183,10 +183,11 @@ pub fn status_csv(s: &RoundStatus) -> Result<String, Error> {
     .map_err(fail)?;
     for m in &s.status {
         let branches: Vec<String> = m.branches.iter().map(i32::to_string).collect();
+        let safe = |t: &str| analysis::export::spreadsheet_safe(t).into_owned();
         w.write_record([
             m.number.clone(),
-            m.name.clone(),
-            m.county.clone(),
+            safe(&m.name),
+            safe(&m.county),
             m.size_class.clone(),
             m.invited.to_string(),
             m.drafts.to_string(),
