@@ -140,15 +140,34 @@ impl std::fmt::Debug for InvitationToken {
     }
 }
 
-/// A time given as RFC 3339, or as YYYY-MM-DD meaning 00:00 UTC that day.
+/// A time given as RFC 3339, or as YYYY-MM-DD meaning the start of that
+/// day in Norway (00:00 Europe/Oslo, summer time included).
 pub fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::Error> {
+    parse_day_edge(text, 0)
+}
+
+/// A closing time: RFC 3339, or YYYY-MM-DD meaning the end of that day in
+/// Norway (24:00 Europe/Oslo, that is 00:00 the next day), so a window
+/// closing «17 May» accepts answers until midnight.
+pub fn parse_closing(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::Error> {
+    parse_day_edge(text, 1)
+}
+
+fn parse_day_edge(
+    text: &str,
+    days_after: u64,
+) -> Result<chrono::DateTime<chrono::Utc>, crate::Error> {
+    use chrono::TimeZone;
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&chrono::Utc));
     }
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
+        .and_then(|d| d.checked_add_days(chrono::Days::new(days_after)))
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
+        // Midnight exists on every day in Norway (clocks change at 02:00/03:00).
+        .and_then(|t| chrono_tz::Europe::Oslo.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&chrono::Utc))
         .ok_or_else(|| crate::Error::BadRequest(format!("{text:?} is not YYYY-MM-DD or RFC 3339")))
 }
 
@@ -165,6 +184,45 @@ mod tests {
         assert_eq!(a.hash().len(), 64);
         assert!(InvitationToken::parse("short").is_err());
         assert_eq!(format!("{a:?}"), "InvitationToken(***)");
+    }
+
+    #[test]
+    fn a_window_closing_17_may_closes_at_norwegian_midnight() {
+        use crate::db::round::window_check;
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+        // Summer time (UTC+2) and winter time (UTC+1).
+        for (day, last_minute, midnight) in [
+            (
+                "2025-05-17",
+                "2025-05-17T23:59:00+02:00",
+                "2025-05-18T00:00:00+02:00",
+            ),
+            (
+                "2025-01-17",
+                "2025-01-17T23:59:00+01:00",
+                "2025-01-18T00:00:00+01:00",
+            ),
+        ] {
+            let closes = parse_closing(day).unwrap();
+            assert!(
+                window_check(None, Some(closes), at(last_minute)).is_ok(),
+                "{day}"
+            );
+            let refused = window_check(None, Some(closes), at(midnight)).unwrap_err();
+            assert!(
+                refused.contains("23.59") && !refused.contains("UTC"),
+                "{refused}"
+            );
+            let opens = parse_time(day).unwrap();
+            let before = at(last_minute) - chrono::Duration::days(1);
+            assert!(
+                window_check(Some(opens), None, before).is_err(),
+                "{day}: not open the evening before"
+            );
+            assert!(
+                window_check(Some(opens), None, at(midnight) - chrono::Duration::days(1)).is_ok()
+            );
+        }
     }
 
     #[test]

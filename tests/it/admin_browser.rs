@@ -110,12 +110,24 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
         .unwrap();
     assert_eq!(
         round.opens_at.map(|t| t.to_rfc3339()).as_deref(),
-        Some("2025-01-31T00:00:00+00:00")
+        Some("2025-01-30T23:00:00+00:00"),
+        "opens at 00:00 Norwegian time (winter)"
     );
     assert_eq!(
         round.closes_at.map(|t| t.to_rfc3339()).as_deref(),
-        Some("2099-12-31T00:00:00+00:00")
+        Some("2099-12-31T23:00:00+00:00"),
+        "closes at 24:00 Norwegian time on the last day"
     );
+    // The form shows the days as given, not the UTC instants.
+    let shown = s
+        .c
+        .execute(
+            "return [...document.querySelectorAll('.rounds form.round input[type=date]')].map(i => i.value)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, serde_json::json!(["2025-01-31", "2099-12-31"]));
     s.screenshot("admin-rounds").await;
 
     // Contacts: a file with bad rows imports nothing and names every bad row.

@@ -396,6 +396,33 @@ async fn looking_leaves_nothing_and_an_empty_draft_can_be_deleted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_page_states_the_window_and_says_when_it_is_closed() {
+    let s = session(Db::Sqlite).await;
+    let token = s.app.invite("1103", None).await;
+    let closes = omfang::domain::parse_closing("2099-05-17").unwrap();
+    omfang::db::round::set_window(&s.app.conn, "korus-2025", None, Some(closes))
+        .await
+        .unwrap();
+    s.open(&format!("/svar/{token}")).await;
+    s.expect_text(".notice", "Svarfrist: 17. mai 2099 kl. 23.59")
+        .await;
+    let closed = omfang::domain::parse_closing("2025-05-17").unwrap();
+    omfang::db::round::set_window(&s.app.conn, "korus-2025", None, Some(closed))
+        .await
+        .unwrap();
+    // The server rechecks a round's window at most once a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    s.open(&format!("/svar/{token}")).await;
+    s.expect_text(".notice.warning", "stengt for svar 17.05.2025 kl. 23.59")
+        .await;
+    assert!(
+        !s.displayed("#main > section button.primary").await,
+        "no start before anything is typed"
+    );
+    s.look("journey-closed").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn privacy_notice_and_accessibility_statement() {
     let s = session(Db::Sqlite).await;
     let token = s.app.invite("1103", None).await;

@@ -9,7 +9,7 @@ use std::process::Command;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{Db, on_both_databases, spawn_app};
+use crate::helpers::{on_both_databases, spawn_app};
 use crate::research::omfang;
 
 const FORMULAS: [&str; 4] = [

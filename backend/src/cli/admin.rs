@@ -77,7 +77,8 @@ pub enum RoundCommand {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
-    /// Set when a round accepts answers (RFC 3339, or YYYY-MM-DD for 00:00 UTC that day).
+    /// Set when a round accepts answers: YYYY-MM-DD for whole Norwegian days
+    /// (opens 00:00, closes 24:00 Europe/Oslo), or an exact RFC 3339 time.
     /// Outside the window respondents can read but not save, submit or reopen.
     Dates {
         /// Survey round id.
@@ -185,7 +186,7 @@ pub async fn run_round(cmd: RoundCommand) -> Result<(), Error> {
             let db = prepared(&database_url).await?;
             for r in crate::db::round::list(&db).await? {
                 let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                    t.map_or("–".to_owned(), |t| t.to_rfc3339())
+                    t.map_or("–".to_owned(), crate::db::round::norwegian)
                 };
                 println!(
                     "{}\t{}\tdefinition v{}\topens {}\tcloses {}\t{}",
@@ -234,7 +235,7 @@ pub async fn run_round(cmd: RoundCommand) -> Result<(), Error> {
                 .transpose()?;
             let closes = closes
                 .as_deref()
-                .map(crate::domain::parse_time)
+                .map(crate::domain::parse_closing)
                 .transpose()?;
             let retention = retention
                 .as_deref()
@@ -257,7 +258,15 @@ pub async fn run_round(cmd: RoundCommand) -> Result<(), Error> {
                 &format!("{round}: {:?} – {:?}", r.opens_at, r.closes_at),
             )
             .await?;
-            println!("{round}: opens {:?}, closes {:?}", r.opens_at, r.closes_at);
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>,
+                        f: fn(chrono::DateTime<chrono::Utc>) -> String| {
+                t.map_or_else(|| "–".to_owned(), f)
+            };
+            println!(
+                "{round}: opens {}, closes {} (Norwegian time)",
+                when(r.opens_at, crate::db::round::norwegian),
+                when(r.closes_at, crate::db::round::norwegian_deadline)
+            );
             Ok(())
         }
         RoundCommand::Purge {

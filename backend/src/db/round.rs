@@ -56,6 +56,17 @@ pub fn norwegian(t: DateTimeUtc) -> String {
         .to_string()
 }
 
+/// A closing time as Norwegians read it: midnight is the last minute of
+/// the day before ("17.05.2025 kl. 23.59"), not the next day's 00.00.
+pub fn norwegian_deadline(t: DateTimeUtc) -> String {
+    let oslo = t.with_timezone(&chrono_tz::Europe::Oslo);
+    if oslo.format("%H%M").to_string() == "0000" {
+        norwegian(t - chrono::Duration::minutes(1))
+    } else {
+        norwegian(t)
+    }
+}
+
 /// Whether a round accepts answers at `now`, as a Norwegian message if not.
 pub fn window_check(
     opens_at: Option<DateTimeUtc>,
@@ -68,7 +79,7 @@ pub fn window_check(
     if let Some(c) = closes_at.filter(|c| now >= *c) {
         return Err(format!(
             "Undersøkelsen ble stengt for svar {}. Svarene som er lagret, er tatt vare på.",
-            norwegian(c)
+            norwegian_deadline(c)
         ));
     }
     Ok(())

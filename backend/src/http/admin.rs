@@ -320,6 +320,10 @@ pub struct RoundView {
     pub closes_at: Option<String>,
     /// Contact data may be purged from (RFC 3339), if set.
     pub retention_until: Option<String>,
+    /// The first day answers are accepted, in Norway (YYYY-MM-DD).
+    pub opens_on: Option<String>,
+    /// The last day answers are accepted, in Norway (YYYY-MM-DD).
+    pub closes_on: Option<String>,
 }
 
 impl From<crate::db::round::Model> for RoundView {
@@ -332,8 +336,19 @@ impl From<crate::db::round::Model> for RoundView {
             opens_at: r.opens_at.map(|t| t.to_rfc3339()),
             closes_at: r.closes_at.map(|t| t.to_rfc3339()),
             retention_until: r.retention_until.map(|t| t.to_rfc3339()),
+            opens_on: r.opens_at.map(|t| oslo_day(t, 0)),
+            // A window closing at midnight ends on the day before.
+            closes_on: r.closes_at.map(|t| oslo_day(t, 1)),
         }
     }
+}
+
+/// The Norwegian date of `t`, `seconds_before` earlier.
+fn oslo_day(t: chrono::DateTime<chrono::Utc>, seconds_before: i64) -> String {
+    (t - chrono::Duration::seconds(seconds_before))
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// `GET /api/admin/rounds`: every round with its window and version.
@@ -403,12 +418,18 @@ pub async fn set_window(
     Json(w): Json<WindowRequest>,
 ) -> Result<Json<RoundView>, ApiError> {
     let user = CurrentUser::require(&state, &session, Role::Admin).await?;
-    let parse = |t: Option<String>| {
+    let parse = |t: Option<String>, closing: bool| {
         t.filter(|t| !t.trim().is_empty())
-            .map(|t| crate::domain::parse_time(t.trim()))
+            .map(|t| {
+                if closing {
+                    crate::domain::parse_closing(t.trim())
+                } else {
+                    crate::domain::parse_time(t.trim())
+                }
+            })
             .transpose()
     };
-    let (opens, closes) = (parse(w.opens)?, parse(w.closes)?);
+    let (opens, closes) = (parse(w.opens, false)?, parse(w.closes, true)?);
     let r = crate::db::round::set_window(&state.db, &survey, opens, closes).await?;
     accounts::audit(
         &state.db,

@@ -62,8 +62,8 @@ pub(super) fn Rounds() -> impl IntoView {
 #[component]
 fn RoundWindow(r: Value, message: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
     let survey = text(&r, "survey_id");
-    let opens = RwSignal::new(day(&r, "opens_at"));
-    let closes = RwSignal::new(day(&r, "closes_at"));
+    let opens = RwSignal::new(day(&r, "opens_on"));
+    let closes = RwSignal::new(day(&r, "closes_on"));
     let id = format!("round-{survey}");
     let save = {
         let survey = survey.clone();
@@ -83,9 +83,9 @@ fn RoundWindow(r: Value, message: RwSignal<Option<Result<String, String>>>) -> i
     view! {
         <form class="round" on:submit=save aria-labelledby=id.clone()>
             <h3 id=id.clone()>{format!("{} – {} (versjon {})", survey, text(&r, "title"), text(&r, "definition_version"))}</h3>
-            <label>"Åpner " <input type="date" prop:value=move || opens.get()
+            <label>"Åpner (første dag) " <input type="date" prop:value=move || opens.get()
                 on:input=move |ev| opens.set(event_target_value(&ev)) /></label>
-            <label>" Stenger " <input type="date" prop:value=move || closes.get()
+            <label>" Stenger (siste dag, til midnatt) " <input type="date" prop:value=move || closes.get()
                 on:input=move |ev| closes.set(event_target_value(&ev)) /></label>
             " " <button type="submit">"Lagre svarperiode"</button>
         </form>

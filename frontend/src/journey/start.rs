@@ -9,7 +9,7 @@ use survey_definitions::{Answer, AnswerSet, SurveyDefinition};
 use super::{Loaded, page_route};
 use crate::api::{self, ResponseSummary};
 use crate::chrome::survey_text;
-use crate::format::date_time;
+use crate::format::{date_time, deadline};
 use crate::route::{Resp, Route, Router, focus_later, set_title};
 
 /// The key under which the page last edited of a response is remembered.
@@ -116,9 +116,9 @@ fn answering_window(opens: Option<&str>, closes: Option<&str>) -> Option<String>
         (Some(o), Some(c)) => Some(format!(
             "Undersøkelsen er åpen fra {} til {}.",
             date_time(o),
-            date_time(c)
+            deadline(c)
         )),
-        (None, Some(c)) => Some(format!("Svarfrist: {}.", date_time(c))),
+        (None, Some(c)) => Some(format!("Svarfrist: {}.", deadline(c))),
         (Some(o), None) => Some(format!("Undersøkelsen åpner {}.", date_time(o))),
         (None, None) => None,
     }
