@@ -68,6 +68,30 @@ impl SurveyDefinition {
             .collect();
     }
 
+    /// Every warning key a respondent can confirm: `<item>/unanswered` for
+    /// items that warn when left empty, `<item>/check:<id>` for the items of
+    /// each warning check. Confirmations outside this set mean nothing.
+    pub fn warning_keys(&self) -> std::collections::BTreeSet<String> {
+        let mut keys = std::collections::BTreeSet::new();
+        for item in self
+            .items
+            .iter()
+            .filter(|i| i.required == Requirement::Soft)
+        {
+            keys.insert(format!("{}/unanswered", item.id));
+        }
+        for check in self
+            .checks
+            .iter()
+            .filter(|c| c.severity == Severity::Warning)
+        {
+            for item in &check.items {
+                keys.insert(format!("{item}/check:{}", check.id));
+            }
+        }
+        keys
+    }
+
     /// Restores the id index after the definition was deserialised (for
     /// example from JSON in the browser). Parsing does this by itself.
     pub fn ready(mut self) -> Self {

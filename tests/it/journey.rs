@@ -204,3 +204,30 @@ on_both_databases! {
         assert_eq!(now["answers"]["values"]["gate"], 3, "the saved answer is kept");
     }
 }
+
+on_both_databases! {
+    async fn one_link_is_bounded_in_responses_and_confirmations(kind: Db) {
+        let app = spawn_app(kind).await;
+        let (token, id) = started(&app, "1103").await;
+        // Confirmations the definition cannot produce are not stored.
+        let mut confirmed: Vec<String> = (0..7000).map(|i| format!("junk/{i}")).collect();
+        confirmed.push("1.18/check:b1_tre_partnere".into());
+        let (status, body) = app
+            .send(
+                Method::PUT,
+                &format!("/api/r/{token}/responses/{id}"),
+                json!({"version": 1, "values": {"gate": 1}, "confirmed": confirmed}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["answers"]["confirmed"], json!(["1.18/check:b1_tre_partnere"]));
+        // One link holds a bounded number of responses; the refusal is Norwegian.
+        for _ in 1..omfang::db::journey::MAX_RESPONSES_PER_LINK {
+            let (status, body) = app.send(Method::POST, &format!("/api/r/{token}/responses"), json!({})).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (status, body) = app.send(Method::POST, &format!("/api/r/{token}/responses"), json!({})).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("flere kan ikke startes"), "{body}");
+    }
+}

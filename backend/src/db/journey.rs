@@ -38,6 +38,10 @@ use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityN
 pub const DRAFT: &str = "draft";
 /// Status of a submitted response.
 pub const SUBMITTED: &str = "submitted";
+/// Most responses (services) one personal link may have at once: far
+/// above any municipality's services, and a bound on what one link can store.
+pub const MAX_RESPONSES_PER_LINK: usize = 30;
+
 /// Status of a draft (never sent in) the respondent deleted (kept, but listed and
 /// analysed nowhere).
 pub const DISCARDED: &str = "discarded";
@@ -226,6 +230,15 @@ pub async fn start(
     def: &SurveyDefinition,
     inv: &invitation::Model,
 ) -> Result<ResponseState, Error> {
+    let started = responses(db, inv).await?.len();
+    if started >= MAX_RESPONSES_PER_LINK {
+        return Err(Error::Invalid {
+            message: format!(
+                "Det er allerede {started} svar fra denne lenken, og flere kan ikke startes. Slett utkast du ikke trenger, eller ta kontakt hvis kommunen har flere tjenester enn dette."
+            ),
+            report: Box::default(),
+        });
+    }
     let now = Utc::now();
     let prefill = fixed_answers(def, inv);
     let txn = db.begin().await?;
@@ -395,6 +408,14 @@ pub async fn save(
 ) -> Result<ResponseState, Error> {
     let mut new = canonical(def, &req.values, &req.confirmed)?;
     listing::hold_fixed(def, inv, &mut new)?;
+    // Confirmations are bounded by the definition: keys it cannot produce are dropped.
+    let possible = def.warning_keys();
+    let confirmed: BTreeSet<String> = req
+        .confirmed
+        .iter()
+        .filter(|k| possible.contains(*k))
+        .cloned()
+        .collect();
     let (current, old) = match cache.get(id, req.version, inv.id) {
         Some(s) => (s.response, s.answers),
         None => {
@@ -410,7 +431,7 @@ pub async fn save(
         Some(Answer::Number(n)) => Some(*n as i32),
         _ => None,
     };
-    let confirmed = serde_json::to_string(&req.confirmed).unwrap_or_else(|_| "[]".into());
+    let confirmed = serde_json::to_string(&confirmed).unwrap_or_else(|_| "[]".into());
     let now = Utc::now();
     let is_personal = |item: &str| def.item(item).is_some_and(|i| i.personal);
     let write = writes::Write {
