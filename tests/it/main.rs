@@ -10,6 +10,7 @@ mod api;
 mod cli;
 mod durability;
 mod journey;
+mod logs;
 mod preview;
 mod privacy;
 mod research;

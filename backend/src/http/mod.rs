@@ -149,7 +149,60 @@ pub fn router(state: AppState, static_dir: &Path, secure_cookies: bool) -> Route
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
         .fallback_service(static_files::service(static_dir));
-    security_headers(router).layer(tower_http::trace::TraceLayer::new_for_http())
+    // Request spans name the path with personal links' tokens and opt-out
+    // signatures blanked, at every log level.
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
+        |req: &axum::http::Request<axum::body::Body>| {
+            tracing::debug_span!("request", method = %req.method(), path = %redacted(req.uri().path()))
+        },
+    );
+    security_headers(router).layer(trace)
+}
+
+/// A request path with secrets blanked: the token of `/svar/{token}…` and
+/// `/api/r/{token}…`, and the signature of the opt-out addresses.
+pub fn redacted(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let secret_at = match parts.as_slice() {
+        ["", "svar", ..] => Some(2),
+        ["", "api", "r", ..] => Some(3),
+        ["", "avmelding", _, _, ..] => Some(3),
+        ["", "api", "optout", _, _, ..] => Some(4),
+        _ => None,
+    };
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if Some(i) == secret_at && !p.is_empty() {
+                "***"
+            } else {
+                p
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn secrets_never_reach_the_log() {
+        assert_eq!(
+            redacted("/svar/abcDEF123/1/side/b1_om"),
+            "/svar/***/1/side/b1_om"
+        );
+        assert_eq!(
+            redacted("/api/r/abcDEF123/responses/4"),
+            "/api/r/***/responses/4"
+        );
+        assert_eq!(redacted("/avmelding/12/deadbeef"), "/avmelding/12/***");
+        assert_eq!(redacted("/api/optout/12/deadbeef"), "/api/optout/12/***");
+        assert_eq!(redacted("/api/health"), "/api/health");
+        assert_eq!(redacted("/admin"), "/admin");
+    }
 }
 
 /// The content security policy: scripts, styles and requests from omfang
