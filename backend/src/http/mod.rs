@@ -184,27 +184,6 @@ pub fn redacted(path: &str) -> String {
         .join("/")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::redacted;
-
-    #[test]
-    fn secrets_never_reach_the_log() {
-        assert_eq!(
-            redacted("/svar/abcDEF123/1/side/b1_om"),
-            "/svar/***/1/side/b1_om"
-        );
-        assert_eq!(
-            redacted("/api/r/abcDEF123/responses/4"),
-            "/api/r/***/responses/4"
-        );
-        assert_eq!(redacted("/avmelding/12/deadbeef"), "/avmelding/12/***");
-        assert_eq!(redacted("/api/optout/12/deadbeef"), "/api/optout/12/***");
-        assert_eq!(redacted("/api/health"), "/api/health");
-        assert_eq!(redacted("/admin"), "/admin");
-    }
-}
-
 /// The content security policy: scripts, styles and requests from omfang
 /// itself only (`wasm-unsafe-eval` lets the browser compile the app's
 /// WebAssembly), no framing, no plugins.
@@ -230,4 +209,25 @@ fn security_headers(router: Router) -> Router {
             HeaderValue::from_static(value),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn secrets_never_reach_the_log() {
+        assert_eq!(
+            redacted("/svar/abcDEF123/1/side/b1_om"),
+            "/svar/***/1/side/b1_om"
+        );
+        assert_eq!(
+            redacted("/api/r/abcDEF123/responses/4"),
+            "/api/r/***/responses/4"
+        );
+        assert_eq!(redacted("/avmelding/12/deadbeef"), "/avmelding/12/***");
+        assert_eq!(redacted("/api/optout/12/deadbeef"), "/api/optout/12/***");
+        assert_eq!(redacted("/api/health"), "/api/health");
+        assert_eq!(redacted("/admin"), "/admin");
+    }
 }
