@@ -256,14 +256,62 @@ on_both_databases! {
         // Short passwords are refused.
         assert!(add_user(&app.conn, &EmailAddress::parse("kort@korus.no").unwrap(), Role::Researcher, "kort").await.is_err());
 
+        // Weak passwords are refused by zxcvbn's estimate, twelve spaces included.
+        for weak in ["            ", "passordpassord", "svak@korus.no2025"] {
+            assert!(add_user(&app.conn, &EmailAddress::parse("svak@korus.no").unwrap(), Role::Researcher, weak).await.is_err(), "{weak:?}");
+        }
+
+        // A guesser on another address (127.0.0.2) is limited after five tries...
+        let guesser = reqwest::Client::builder().local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap()).build().unwrap();
+        let guess = || async {
+            guesser
+                .post(format!("{}/api/auth/login", app.address))
+                .json(&json!({"email": "forsker@korus.no", "password": "feil-passord-123"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
         let mut statuses = Vec::new();
         for _ in 0..6 {
-            statuses.push(login(&app, "forsker@korus.no", "feil-passord-123").await.0);
+            statuses.push(guess().await);
         }
         assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429]);
-        // Even the right password waits out the limit.
-        assert_eq!(login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await.0, 429);
+        // ...and keeps trying: repeated refusals make one audit row.
+        for _ in 0..20 {
+            assert_eq!(guess().await, 429);
+        }
+        let audit = omfang::db::accounts::audit_log::Entity::find().all(&app.conn).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "login_limited").count(), 1, "one row for the refusals");
+        // The owner, elsewhere, is not locked out.
+        let (status, first) = login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await;
+        assert_eq!(status, 200);
+        // An address of any length is refused before anything is written.
+        let rows = audit.len();
+        let long = format!("{}@korus.no", "a".repeat(200_000));
+        assert_eq!(login(&app, &long, "feil-passord-123").await.0, 400);
+        assert_eq!(omfang::db::accounts::audit_log::Entity::find().all(&app.conn).await.unwrap().len(), rows + 1, "only the owner's login was added");
 
+        // A password change ends the account's other sessions, not this one.
+        let (_, second) = login(&app, "forsker@korus.no", RESEARCHER_PASSWORD).await;
+        let (first, second) = (first.unwrap(), second.unwrap());
+        let change = json!({"current": RESEARCHER_PASSWORD, "new": "            "});
+        assert_eq!(call(&app, Some(&first), &Method::POST, "/api/auth/password", Some(&change)).await.0, 400, "twelve spaces are no password");
+        let change = json!({"current": RESEARCHER_PASSWORD, "new": "et-nytt-langt-passord-for-forskeren"});
+        assert_eq!(call(&app, Some(&first), &Method::POST, "/api/auth/password", Some(&change)).await.0, 204);
+        assert_eq!(call(&app, Some(&first), &Method::GET, "/api/auth/me", None).await.0, 200, "the session that changed it goes on");
+        assert_eq!(call(&app, Some(&second), &Method::GET, "/api/auth/me", None).await.0, 401, "the other session ended");
+        // Password changes are limited too.
+        let statuses: Vec<u16> = {
+            let mut v = Vec::new();
+            for _ in 0..6 {
+                let wrong = json!({"current": "feil-passord-123", "new": "et-tredje-langt-passord-for-forskeren"});
+                v.push(call(&app, Some(&first), &Method::POST, "/api/auth/password", Some(&wrong)).await.0);
+            }
+            v
+        };
+        assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     }
 }
 

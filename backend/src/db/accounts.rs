@@ -151,10 +151,23 @@ fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn check_new_password(password: &str) -> Result<(), Error> {
+fn check_new_password(password: &str, email: &str) -> Result<(), Error> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(Error::BadRequest(format!(
             "the password must have at least {MIN_PASSWORD} characters"
+        )));
+    }
+    // zxcvbn's estimate: score 3 ("safely unguessable") or better; the
+    // e-mail address counts as a word an attacker would try.
+    let estimate = zxcvbn::zxcvbn(password, &[email]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return Err(Error::BadRequest(format!(
+            "the password is too easy to guess{hint}; use a longer passphrase"
         )));
     }
     Ok(())
@@ -167,7 +180,7 @@ pub async fn add_user(
     role: Role,
     password: &str,
 ) -> Result<app_user::Model, Error> {
-    check_new_password(password)?;
+    check_new_password(password, email.as_str())?;
     let email = email.as_str().to_lowercase();
     if app_user::Entity::find()
         .filter(app_user::Column::Email.eq(email.as_str()))
@@ -248,7 +261,7 @@ pub async fn change_password(
     if authenticate(db, &user.email, current).await?.is_none() {
         return Err(Error::BadRequest("the current password is wrong".into()));
     }
-    check_new_password(new)?;
+    check_new_password(new, &user.email)?;
     let mut row: app_user::ActiveModel = user.clone().into();
     row.password_hash = Set(hash_password(new)?);
     row.password_changed_at = Set(Utc::now());

@@ -8,8 +8,10 @@
 //! not sent cross-site (SameSite=Strict); state-changing requests need a
 //! JSON body, which a cross-site form cannot send without a CORS preflight
 //! that omfang never grants; and an `Origin` header, when present, must be
-//! omfang's own. Login attempts are rate-limited per e-mail and per client
-//! address with governor.
+//! omfang's own. Login attempts are rate-limited per (e-mail, client
+//! address) and per client address with governor, so a guesser elsewhere
+//! cannot lock the owner out; repeated refusals make one audit row a
+//! minute; a password change ends the account's other sessions.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -127,19 +129,53 @@ pub fn session_layer(db: DatabaseConnection, secure: bool) -> SessionManagerLaye
 /// Login attempts allowed: 5 a minute per e-mail, 30 a minute per client
 /// address (an office behind one address has several people).
 pub struct LoginLimiter {
-    by_email: DefaultKeyedRateLimiter<String>,
-    by_address: DefaultKeyedRateLimiter<String>,
+    /// Per (e-mail, client): a guesser elsewhere cannot lock the owner out.
+    by_email_and_client: DefaultKeyedRateLimiter<String>,
+    by_client: DefaultKeyedRateLimiter<String>,
+    /// Password changes per account.
+    password_changes: DefaultKeyedRateLimiter<i32>,
+    /// When a refusal was last written to the audit trail, per key: repeated
+    /// refusals make one audit row a minute, not one each.
+    audited: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
 
 impl Default for LoginLimiter {
     fn default() -> Self {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         LoginLimiter {
-            by_email: RateLimiter::keyed(per_minute(5)),
-            by_address: RateLimiter::keyed(per_minute(30)),
+            by_email_and_client: RateLimiter::keyed(per_minute(5)),
+            by_client: RateLimiter::keyed(per_minute(30)),
+            password_changes: RateLimiter::keyed(per_minute(5)),
+            audited: Default::default(),
         }
     }
 }
+
+impl LoginLimiter {
+    /// Whether a refusal for `key` should be audited now (once a minute).
+    fn first_refusal(&self, key: &str) -> bool {
+        let Ok(mut seen) = self.audited.lock() else {
+            return true;
+        };
+        let now = std::time::Instant::now();
+        if seen.len() > 10_000 {
+            seen.retain(|_, t| now.duration_since(*t).as_secs() < 60);
+        }
+        match seen.get(key) {
+            Some(t) if now.duration_since(*t).as_secs() < 60 => false,
+            _ => {
+                seen.insert(key.to_owned(), now);
+                true
+            }
+        }
+    }
+}
+
+/// Longest e-mail address a login may name (RFC 5321's path limit).
+const MAX_EMAIL: usize = 254;
+/// Session key: when this session logged in (ms since the epoch); a
+/// password changed later ends it.
+const LOGIN_AT_KEY: &str = "login_at";
 
 impl std::fmt::Debug for LoginLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -172,6 +208,11 @@ impl CurrentUser {
         let user = accounts::user(&state.db, id)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        // Sessions from before the last password change are over.
+        let login_at: i64 = session.get(LOGIN_AT_KEY).await.ok().flatten().unwrap_or(0);
+        if login_at < user.password_changed_at.timestamp_millis() {
+            return Err(ApiError::Unauthorized);
+        }
         let role = Role::parse(&user.role)?;
         Ok(CurrentUser { user, role })
     }
@@ -252,11 +293,27 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<Me>, ApiError> {
     let email = req.email.trim().to_lowercase();
+    if email.len() > MAX_EMAIL {
+        // Refused before anything is written: no one fills the audit trail.
+        return Err(ApiError::BadRequest(format!(
+            "an e-mail address has at most {MAX_EMAIL} characters"
+        )));
+    }
     let from = client(&extensions);
-    if state.login_limiter.by_email.check_key(&email).is_err()
-        || state.login_limiter.by_address.check_key(&from).is_err()
+    let limiter = &state.login_limiter;
+    let pair = format!("{email} {from}");
+    if limiter.by_email_and_client.check_key(&pair).is_err()
+        || limiter.by_client.check_key(&from).is_err()
     {
-        accounts::audit(&state.db, &email, "login_limited", &format!("from {from}")).await?;
+        if limiter.first_refusal(&pair) {
+            accounts::audit(
+                &state.db,
+                &email,
+                "login_limited",
+                &format!("from {from} (further refusals this minute not recorded)"),
+            )
+            .await?;
+        }
         return Err(ApiError::TooManyRequests(
             "too many login attempts; wait a minute and try again".into(),
         ));
@@ -274,6 +331,7 @@ pub async fn login(
         .insert(USER_KEY, user.id)
         .await
         .map_err(|e| ApiError::Internal(crate::Error::Config(e.to_string())))?;
+    mark_login(&session).await?;
     accounts::audit(&state.db, &user.email, "login", &format!("from {from}")).await?;
     Ok(Json(Me {
         email: user.email,
@@ -325,9 +383,29 @@ pub async fn password(
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     let user = CurrentUser::from_session(&state, &session).await?;
+    if state
+        .login_limiter
+        .password_changes
+        .check_key(&user.user.id)
+        .is_err()
+    {
+        return Err(ApiError::TooManyRequests(
+            "too many password changes; wait a minute and try again".into(),
+        ));
+    }
     accounts::change_password(&state.db, &user.user, &req.current, &req.new).await?;
+    // Every other session of the account ends; this one goes on.
+    mark_login(&session).await?;
     accounts::audit(&state.db, &user.user.email, "password_changed", "").await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Records in the session when it logged in (or changed the password).
+async fn mark_login(session: &Session) -> Result<(), ApiError> {
+    session
+        .insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp_millis())
+        .await
+        .map_err(|e| ApiError::Internal(crate::Error::Config(e.to_string())))
 }
 
 /// Shared limiter type for [`AppState`].
