@@ -30,6 +30,24 @@ pub struct Settings {
     /// Where and how invitation mail goes.
     #[command(flatten)]
     pub mail: MailSettings,
+    /// Limits on connections and requests.
+    #[command(flatten)]
+    pub transport: TransportSettings,
+}
+
+/// Limits on connections and requests, so slow or idle clients cannot
+/// hold the server.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TransportSettings {
+    /// Seconds a client may take to send a request's headers; slower connections are closed.
+    #[arg(long, env = "OMFANG_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request may take before it is answered 408.
+    #[arg(long, env = "OMFANG_REQUEST_TIMEOUT", default_value_t = 60)]
+    pub request_timeout: u64,
+    /// Most connections open at once; further ones are closed at once.
+    #[arg(long, env = "OMFANG_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
 }
 
 /// Where and how invitation mail goes (the server's wave sender and `omfang wave`).
@@ -83,6 +101,11 @@ impl Settings {
                 base_url: "http://127.0.0.1:8080".into(),
                 per_minute: 6000,
                 release_uncertain_after: 180,
+            },
+            transport: TransportSettings {
+                header_timeout: 10,
+                request_timeout: 60,
+                max_connections: 1024,
             },
         }
     }

@@ -16,6 +16,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: DatabaseConnection,
+    transport: crate::config::TransportSettings,
 }
 
 impl Application {
@@ -41,11 +42,16 @@ impl Application {
             AppState::new(db.clone(), sender),
             &settings.static_dir,
             settings.secure_cookies,
-        );
+        )
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(settings.transport.request_timeout),
+        ));
         Ok(Application {
             listener,
             router,
             db,
+            transport: settings.transport.clone(),
         })
     }
 
@@ -61,22 +67,13 @@ impl Application {
 
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn run_until_stopped(self) -> Result<(), Error> {
-        use axum::serve::ListenerExt;
-        // Replies go out whole: with Nagle's algorithm a reply written in two
-        // parts waits for the client's delayed ACK (up to 40 ms on Linux).
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
-        axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        crate::serve::run(
+            self.listener,
+            self.router,
+            &self.transport,
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(Error::io("serving HTTP"))
     }
 }
 

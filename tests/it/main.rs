@@ -18,5 +18,6 @@ mod respondent;
 mod scipy;
 mod spreadsheet;
 mod storage;
+mod transport;
 mod walk;
 mod waves;
