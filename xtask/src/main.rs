@@ -414,15 +414,25 @@ fn ensure_axe() -> Result<PathBuf> {
     Ok(axe)
 }
 
-/// The test runner: cargo-nextest where installed, else rustup's own
-/// `cargo test` (a fresh machine with only rustup's toolchain has no nextest).
-fn test_runner() -> Command {
-    let has_nextest = cargo()
+/// Whether `cargo nextest` runs with this `PATH` (cargo looks for its
+/// subcommands there and in `$CARGO_HOME/bin`).
+fn has_nextest(path: &std::ffi::OsStr) -> bool {
+    cargo()
         .args(["nextest", "--version"])
+        .env("PATH", path)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
-        .is_ok_and(|s| s.success());
+        .is_ok_and(|s| s.success())
+}
+
+/// The test runner: cargo-nextest where installed, else rustup's own
+/// `cargo test` (a fresh machine with only rustup's toolchain has no nextest).
+fn test_runner() -> Command {
+    test_runner_with(has_nextest(&env::var_os("PATH").unwrap_or_default()))
+}
+
+fn test_runner_with(has_nextest: bool) -> Command {
     let mut cmd = cargo();
     if has_nextest {
         cmd.args(["nextest", "run"]);
@@ -494,4 +504,51 @@ fn ci() -> Result<()> {
     run(&mut tests)?;
     println!("\nxtask ci: all steps passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On a machine with only rustup's toolchain (no cargo-nextest on the
+    /// `PATH`), the test command falls back to `cargo test`.
+    #[test]
+    fn without_nextest_the_tests_run_with_cargo_test() {
+        let cargo_bin = PathBuf::from(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let only_cargo = tempfile_dir();
+        let link = only_cargo.join("cargo");
+        let _ = fs::remove_file(&link);
+        std::os::unix::fs::symlink(&cargo_bin, &link).unwrap();
+        // CARGO_HOME/bin may hold a nextest of its own; point it elsewhere.
+        let found = has_nextest_with_home(only_cargo.as_os_str(), &only_cargo);
+        assert!(
+            !found,
+            "nextest found though hidden from PATH and CARGO_HOME"
+        );
+        let runner = test_runner_with(found);
+        let args: Vec<_> = runner.get_args().collect();
+        assert_eq!(
+            args.first().and_then(|a| a.to_str()),
+            Some("test"),
+            "{args:?}"
+        );
+        let _ = fs::remove_dir_all(&only_cargo);
+    }
+
+    fn has_nextest_with_home(path: &std::ffi::OsStr, home: &Path) -> bool {
+        cargo()
+            .args(["nextest", "--version"])
+            .env("PATH", path)
+            .env("CARGO_HOME", home)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = env::temp_dir().join(format!("xtask-no-nextest-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
 }
