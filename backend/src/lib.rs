@@ -8,6 +8,7 @@ mod error;
 pub mod http;
 pub mod mail;
 pub mod registry;
+pub mod secret;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;

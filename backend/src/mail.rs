@@ -34,69 +34,10 @@ use sea_orm::entity::prelude::*;
 use crate::Error;
 use crate::db::contacts::contact;
 use crate::db::entity::invitation;
+use crate::db::outreach::OutboxStatus::{Failed, Pending, Sending, Sent};
 use crate::db::outreach::outbox;
 use crate::domain::InvitationToken;
-
-/// The secret's file when none is configured: `OMFANG_SECRET_FILE`, else `omfang.key`.
-fn default_secret_file() -> std::path::PathBuf {
-    std::env::var_os("OMFANG_SECRET_FILE").map_or_else(|| "omfang.key".into(), Into::into)
-}
-
-static SECRET: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-
-/// The server's secret (32 random bytes, hex, in `OMFANG_SECRET_FILE`,
-/// default `omfang.key`, unless [`load_secret`] named another file first;
-/// created on first use, readable by the owner only). Invitation tokens of
-/// waves and opt-out links are derived from it.
-pub fn secret() -> Result<Vec<u8>, Error> {
-    load_secret(&default_secret_file())
-}
-
-/// Reads (or creates) the secret from `path`, once per process; later
-/// calls return the secret already loaded.
-pub fn load_secret(path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    if let Some(s) = SECRET.get() {
-        return Ok(s.clone());
-    }
-    let path = path.display().to_string();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes)
-                .map_err(|e| Error::Config(format!("no random source: {e}")))?;
-            let text = hex::encode(bytes);
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            use std::io::Write;
-            options
-                .open(&path)
-                .and_then(|mut f| f.write_all(text.as_bytes()))
-                .map_err(Error::io(format!("creating the secret {path}")))?;
-            text
-        }
-        Err(e) => return Err(Error::io(format!("reading the secret {path}"))(e)),
-    };
-    let bytes = hex::decode(text.trim())
-        .map_err(|e| Error::Config(format!("the secret in {path} is not hex: {e}")))?;
-    if bytes.len() < 32 {
-        return Err(Error::Config(format!(
-            "the secret in {path} is shorter than 32 bytes"
-        )));
-    }
-    Ok(SECRET.get_or_init(|| bytes).clone())
-}
-
-/// The signature of a contact's opt-out link.
-pub fn opt_out_signature(secret: &[u8], contact_id: i32) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(format!("optout:{contact_id}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
-}
+use crate::secret::{ServerSecret, opt_out_signature};
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -106,6 +47,7 @@ enum Transport {
 /// Sends mail for waves.
 pub struct Mailer {
     transport: Transport,
+    secret: ServerSecret,
     from: Mailbox,
     base_url: String,
     interval: Duration,
@@ -123,7 +65,10 @@ pub struct Delivery {
 impl Mailer {
     /// A mailer: `smtp_url` (`smtp://host:port`, `smtp://user:pass@host?tls=required`,
     /// `smtps://…`) or, without one, `.eml` files in `mail_dir`.
-    pub fn new(settings: &crate::config::MailSettings) -> Result<Mailer, Error> {
+    pub fn new(
+        settings: &crate::config::MailSettings,
+        secret: ServerSecret,
+    ) -> Result<Mailer, Error> {
         let crate::config::MailSettings {
             smtp_url,
             mail_dir,
@@ -150,6 +95,7 @@ impl Mailer {
             .map_err(|e| Error::Config(format!("sender {from:?}: {e}")))?;
         Ok(Mailer {
             transport,
+            secret,
             from,
             base_url: base_url.trim_end_matches('/').to_owned(),
             interval: Duration::from_secs_f64(60.0 / f64::from((*per_minute).max(1))),
@@ -170,20 +116,20 @@ impl Mailer {
     ) -> Result<Delivery, Error> {
         if resend_uncertain {
             outbox::Entity::update_many()
-                .col_expr(outbox::Column::Status, Expr::value("pending"))
+                .col_expr(outbox::Column::Status, Expr::value(Pending.as_str()))
                 .filter(outbox::Column::WaveId.eq(wave_id))
-                .filter(outbox::Column::Status.eq("sending"))
+                .filter(outbox::Column::Status.eq(Sending.as_str()))
                 .exec(db)
                 .await?;
         }
-        let secret = secret()?;
+        let secret = self.secret.clone();
         let total = outbox::Entity::find()
             .filter(outbox::Column::WaveId.eq(wave_id))
             .count(db)
             .await? as usize;
         let mut done = outbox::Entity::find()
             .filter(outbox::Column::WaveId.eq(wave_id))
-            .filter(outbox::Column::Status.is_in(["sent", "failed"]))
+            .filter(outbox::Column::Status.is_in([Sent.as_str(), Failed.as_str()]))
             .count(db)
             .await? as usize;
         progress(done, total);
@@ -193,7 +139,7 @@ impl Mailer {
         loop {
             let pending = outbox::Entity::find()
                 .filter(outbox::Column::WaveId.eq(wave_id))
-                .filter(outbox::Column::Status.eq("pending"))
+                .filter(outbox::Column::Status.eq(Pending.as_str()))
                 .order_by_asc(outbox::Column::NextAttemptAt)
                 .order_by_asc(outbox::Column::Id)
                 .all(db)
@@ -243,17 +189,17 @@ impl Mailer {
     async fn send_one(
         &self,
         db: &DatabaseConnection,
-        secret: &[u8],
+        secret: &ServerSecret,
         row: &outbox::Model,
     ) -> Result<bool, Error> {
         // Claim the row; another sender that got here first wins.
         // `next_attempt_at` of a `sending` row is when it was claimed.
         let claimed = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value("sending"))
+            .col_expr(outbox::Column::Status, Expr::value(Sending.as_str()))
             .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
             .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
             .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(Pending.as_str()))
             .exec(db)
             .await?;
         if claimed.rows_affected != 1 {
@@ -269,7 +215,7 @@ impl Mailer {
                 row.invitation_id
             ))
         })?;
-        let token = InvitationToken::derive(secret, &nonce);
+        let token = InvitationToken::derive(secret.bytes(), &nonce);
         let link = format!("{}/svar/{}", self.base_url, token.expose());
         // The mail's link opens a page that asks; only its button (a POST)
         // opts out, so link scanners that fetch every link change nothing.
@@ -319,7 +265,7 @@ impl Mailer {
         let set = outbox::Entity::update_many().filter(outbox::Column::Id.eq(row.id));
         let ended = match sent {
             Ok(()) => {
-                set.col_expr(outbox::Column::Status, Expr::value("sent"))
+                set.col_expr(outbox::Column::Status, Expr::value(Sent.as_str()))
                     .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
                     .col_expr(
                         outbox::Column::LastError,
@@ -330,7 +276,7 @@ impl Mailer {
                 true
             }
             Err((permanent, error)) if permanent || row.attempts + 1 >= self.max_attempts => {
-                set.col_expr(outbox::Column::Status, Expr::value("failed"))
+                set.col_expr(outbox::Column::Status, Expr::value(Failed.as_str()))
                     .col_expr(outbox::Column::LastError, Expr::value(Some(error.clone())))
                     .exec(db)
                     .await?;
@@ -347,7 +293,7 @@ impl Mailer {
             Err((_, error)) => {
                 let delay = 2i64.pow(row.attempts.clamp(0, 5) as u32);
                 tracing::warn!(row = row.id, %error, delay, "temporary mail failure; will retry");
-                set.col_expr(outbox::Column::Status, Expr::value("pending"))
+                set.col_expr(outbox::Column::Status, Expr::value(Pending.as_str()))
                     .col_expr(outbox::Column::LastError, Expr::value(Some(error)))
                     .col_expr(
                         outbox::Column::NextAttemptAt,
@@ -367,8 +313,8 @@ impl Mailer {
 pub async fn release_abandoned(db: &DatabaseConnection, after: Duration) -> Result<u64, Error> {
     let before = Utc::now() - chrono::Duration::from_std(after).unwrap_or_default();
     let released = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("pending"))
-        .filter(outbox::Column::Status.eq("sending"))
+        .col_expr(outbox::Column::Status, Expr::value(Pending.as_str()))
+        .filter(outbox::Column::Status.eq(Sending.as_str()))
         .filter(outbox::Column::NextAttemptAt.lt(before))
         .exec(db)
         .await?
@@ -422,7 +368,7 @@ async fn send_all(
         .select_only()
         .column(outbox::Column::WaveId)
         .distinct()
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(Pending.as_str()))
         .order_by_asc(outbox::Column::WaveId)
         .into_tuple()
         .all(db)
@@ -432,7 +378,7 @@ async fn send_all(
         tracing::info!(wave, by_status = ?d.by_status, "wave delivered");
     }
     Ok(outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::Status.eq(Sending.as_str()))
         .count(db)
         .await? as usize)
 }

@@ -31,15 +31,15 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .await
             .map_err(Error::io(format!("binding {}", settings.bind)))?;
-        crate::mail::load_secret(&settings.secret_file)?;
-        let mailer = crate::mail::Mailer::new(&settings.mail)?;
+        let secret = crate::secret::ServerSecret::load(&settings.secret_file)?;
+        let mailer = crate::mail::Mailer::new(&settings.mail, secret.clone())?;
         let sender = crate::mail::spawn_sender(
             db.clone(),
             mailer,
             std::time::Duration::from_secs(settings.mail.release_uncertain_after),
         );
         let router = http::router(
-            AppState::new(db.clone(), sender),
+            AppState::new(db.clone(), sender, secret),
             &settings.static_dir,
             settings.secure_cookies,
         )

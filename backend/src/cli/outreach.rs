@@ -33,6 +33,10 @@ pub struct MailArgs {
     /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
     #[arg(long, env = "DATABASE_URL", default_value = crate::config::DEFAULT_DATABASE_URL)]
     pub database_url: String,
+    /// The server's secret (the same file `omfang serve` uses: links already
+    /// mailed depend on it).
+    #[arg(long, env = "OMFANG_SECRET_FILE", default_value = "omfang.key")]
+    pub secret_file: std::path::PathBuf,
 }
 
 /// `omfang wave ...`
@@ -120,7 +124,8 @@ pub async fn run_contacts(cmd: ContactsCommand) -> Result<(), Error> {
 
 async fn deliver(mail: &MailArgs, wave: i32, resend_uncertain: bool) -> Result<(), Error> {
     let db = super::prepared(&mail.database_url).await?;
-    let mailer = Mailer::new(&mail.mail)?;
+    let secret = crate::secret::ServerSecret::load(&mail.secret_file)?;
+    let mailer = Mailer::new(&mail.mail, secret)?;
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template("e-post [{bar:40}] {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -189,6 +194,7 @@ pub async fn run_wave(cmd: WaveCommand) -> Result<(), Error> {
                     },
                     created_by: by,
                 },
+                &crate::secret::ServerSecret::load(&mail.secret_file)?,
             )
             .await?;
             println!("wave {} composed: {n} mails", wave.id);

@@ -57,6 +57,32 @@ pub mod wave {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Where a mail of a wave is: `pending → sending → sent`, temporary
+/// failures back to `pending`, permanent ones `failed`. Stored as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    /// Waiting to be sent (or to be tried again).
+    Pending,
+    /// Claimed by a sender, inside its SMTP transaction.
+    Sending,
+    /// Accepted by the SMTP server.
+    Sent,
+    /// Refused for good (the contact is marked bounced).
+    Failed,
+}
+
+impl OutboxStatus {
+    /// The stored text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+        }
+    }
+}
+
 /// Outbox rows.
 pub mod outbox {
     use sea_orm::entity::prelude::*;
@@ -280,9 +306,12 @@ pub async fn preview(db: &DatabaseConnection, w: &NewWave) -> Result<WavePreview
 
 /// Composes a wave: resolves the selection, creates missing invitations and
 /// writes the outbox, all in one transaction. Returns the wave and its size.
-pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Model, usize), Error> {
+pub async fn compose(
+    db: &DatabaseConnection,
+    w: &NewWave,
+    secret: &crate::secret::ServerSecret,
+) -> Result<(wave::Model, usize), Error> {
     let Plan { round: r, chosen } = plan(db, w).await?;
-    let secret = crate::mail::secret()?;
     let txn = db.begin().await?;
     let now = Utc::now();
     let wave = wave::ActiveModel {
@@ -305,7 +334,7 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
                 let nonce = crate::domain::InvitationToken::generate()?
                     .expose()
                     .to_owned();
-                let token = crate::domain::InvitationToken::derive(&secret, &nonce);
+                let token = crate::domain::InvitationToken::derive(secret.bytes(), &nonce);
                 invitation::ActiveModel {
                     round_id: Set(r.id),
                     municipality_number: Set(c.municipality_number.clone()),
@@ -338,7 +367,7 @@ pub async fn compose(db: &DatabaseConnection, w: &NewWave) -> Result<(wave::Mode
                 c.name.as_deref(),
                 &w.deadline,
             )),
-            status: Set("pending".into()),
+            status: Set(OutboxStatus::Pending.as_str().into()),
             attempts: Set(0),
             last_error: Set(None),
             next_attempt_at: Set(now),

@@ -226,7 +226,8 @@ pub async fn send_wave(
 ) -> Result<(StatusCode, Json<WaveCreated>), ApiError> {
     let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let (wave, mails) =
-        crate::db::outreach::compose(&state.db, &req.into_wave(&user.user.email)).await?;
+        crate::db::outreach::compose(&state.db, &req.into_wave(&user.user.email), &state.secret)
+            .await?;
     state.sender.notify_one();
     Ok((
         StatusCode::CREATED,

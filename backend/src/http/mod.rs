@@ -56,13 +56,20 @@ pub struct AppState {
     pub login_limiter: auth::SharedLimiter,
     /// Wakes the server's wave sender (`crate::mail::spawn_sender`).
     pub sender: Arc<tokio::sync::Notify>,
+    /// The server's secret (wave links, opt-out signatures).
+    pub secret: crate::secret::ServerSecret,
 }
 
 impl AppState {
     /// State over a database pool; `sender` wakes the wave sender.
-    pub fn new(db: DatabaseConnection, sender: Arc<tokio::sync::Notify>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        sender: Arc<tokio::sync::Notify>,
+        secret: crate::secret::ServerSecret,
+    ) -> Self {
         AppState {
             sender,
+            secret,
             db,
             definitions: Arc::default(),
             invitations: Arc::default(),

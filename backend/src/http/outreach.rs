@@ -31,9 +31,8 @@ pub struct OptedOut {
 
 /// Whether `signature` is the server's signature for `contact`, compared
 /// without an early exit so timing does not reveal a prefix.
-fn signed(contact: i32, signature: &str) -> Result<(), ApiError> {
-    let secret = crate::mail::secret()?;
-    let expected = crate::mail::opt_out_signature(&secret, contact);
+fn signed(state: &AppState, contact: i32, signature: &str) -> Result<(), ApiError> {
+    let expected = crate::secret::opt_out_signature(&state.secret, contact);
     let same = expected.len() == signature.len()
         && expected
             .bytes()
@@ -70,7 +69,7 @@ pub async fn one_click(
     State(state): State<AppState>,
     Path((contact, signature)): Path<(i32, String)>,
 ) -> Result<Json<OptedOut>, ApiError> {
-    signed(contact, &signature)?;
+    signed(&state, contact, &signature)?;
     let c = crate::db::contacts::opt_out(&state.db, contact).await?;
     Ok(Json(OptedOut {
         message: format!(
@@ -85,7 +84,7 @@ pub async fn ask(
     State(state): State<AppState>,
     Path((contact, signature)): Path<(i32, String)>,
 ) -> Result<Html<String>, ApiError> {
-    signed(contact, &signature)?;
+    signed(&state, contact, &signature)?;
     let c = crate::db::contacts::find(&state.db, contact).await?;
     if c.opted_out {
         return Ok(page(
@@ -112,7 +111,7 @@ pub async fn confirm(
     State(state): State<AppState>,
     Path((contact, signature)): Path<(i32, String)>,
 ) -> Result<Html<String>, ApiError> {
-    signed(contact, &signature)?;
+    signed(&state, contact, &signature)?;
     let c = crate::db::contacts::opt_out(&state.db, contact).await?;
     Ok(page(
         "Du er meldt av",
