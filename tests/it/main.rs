@@ -15,6 +15,7 @@ mod preview;
 mod privacy;
 mod research;
 mod respondent;
+mod scale_out;
 mod scipy;
 mod spreadsheet;
 mod storage;

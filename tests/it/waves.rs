@@ -78,7 +78,7 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-fn omfang(url: &str, secret: &Path, args: &[&str]) -> Command {
+pub(crate) fn omfang(url: &str, secret: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(omfang_binary());
     cmd.args(args)
         .env("DATABASE_URL", url)
@@ -88,7 +88,7 @@ fn omfang(url: &str, secret: &Path, args: &[&str]) -> Command {
 }
 
 /// Adds the administrator `admin@korus.no` with the CLI (password on stdin).
-fn add_admin(url: &str, secret: &Path) {
+pub(crate) fn add_admin(url: &str, secret: &Path) {
     let mut add = omfang(
         url,
         secret,
@@ -103,7 +103,7 @@ fn add_admin(url: &str, secret: &Path) {
 }
 
 /// Logs `admin@korus.no` in at `base` and returns the session cookie.
-async fn admin_cookie(client: &reqwest::Client, base: &str) -> String {
+pub(crate) async fn admin_cookie(client: &reqwest::Client, base: &str) -> String {
     let login = client
         .post(format!("{base}/api/auth/login"))
         .json(&serde_json::json!({"email": "admin@korus.no", "password": "et-langt-admin-passord"}))
@@ -120,7 +120,7 @@ async fn admin_cookie(client: &reqwest::Client, base: &str) -> String {
         .to_owned()
 }
 
-fn token_in(body: &str) -> String {
+pub(crate) fn token_in(body: &str) -> String {
     let at = body.find("/svar/").expect("a personal link") + "/svar/".len();
     body[at..at + 43].to_owned()
 }
@@ -285,7 +285,7 @@ on_both_databases! {
 }
 
 /// Starts `omfang serve` on `url` with mail to `smtp`, and waits until it answers.
-async fn serve(url: &str, secret: &Path, port: u16, smtp: &str) -> Child {
+pub(crate) async fn serve(url: &str, secret: &Path, port: u16, smtp: &str) -> Child {
     let child = omfang(
         url,
         secret,
