@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::durability::omfang_binary;
-use crate::helpers::{TestApp, on_both_databases, spawn_app};
+use crate::helpers::{Db, TestApp, on_both_databases, spawn_app};
 
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,5 +423,61 @@ on_both_databases! {
         assert_eq!(code, 200);
         assert!(csv.starts_with("\u{feff}kommunenummer;kommune;fylke;storrelse;invitert;utkast;sendt_inn;tjenestetyper"), "{}", &csv[..100]);
         assert!(csv.contains("3401;Kongsvinger;34;medium;1;0;1;3"), "{csv}");
+    }
+}
+
+#[tokio::test]
+async fn protected_routes_refuse_before_reading_the_body() {
+    let app = spawn_app(Db::Sqlite).await;
+    let post = |method: Method, path: &'static str, body: &'static str| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client
+                .request(method, format!("{}{path}", app.address))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            let json = resp
+                .headers()
+                .get("content-type")
+                .is_some_and(|v| v.to_str().unwrap_or("").starts_with("application/json"));
+            (status, json, resp.text().await.unwrap())
+        }
+    };
+    // Anonymous: 401 in the JSON error body whatever the body (empty, wrong, not JSON).
+    for (method, path) in [
+        (Method::POST, "/api/admin/waves"),
+        (Method::POST, "/api/admin/waves/preview"),
+        (Method::POST, "/api/admin/contacts/import"),
+        (Method::PUT, "/api/admin/contacts/1"),
+        (Method::POST, "/api/admin/rounds"),
+        (Method::PUT, "/api/admin/rounds/korus-2025/window"),
+        (Method::POST, "/api/auth/password"),
+    ] {
+        for body in ["{}", "ikke json", ""] {
+            let (status, json, text) = post(method.clone(), path, body).await;
+            assert_eq!(
+                (status, json),
+                (401, true),
+                "{method} {path} {body:?}: {text}"
+            );
+        }
+    }
+    let (status, json, text) = post(
+        Method::GET,
+        "/api/research/rounds/korus-2025/crosstab?item=x&unit=nei",
+        "",
+    )
+    .await;
+    assert_eq!((status, json), (401, true), "{text}");
+    // An unknown personal link: 404 before its body is read.
+    let unknown = "/api/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/responses/1";
+    for body in ["{}", "ikke json"] {
+        let (status, json, text) = post(Method::PUT, unknown, body).await;
+        assert_eq!((status, json), (404, true), "{body:?}: {text}");
     }
 }

@@ -1,16 +1,15 @@
 //! The administrators' API: accounts, the audit trail, rounds, contacts,
 //! waves and the response-rate dashboard. Every change is audited.
 
+use super::auth::{Admin, Authorized};
+use super::error::ApiJson;
+use super::{ApiError, AppState};
+use crate::db::accounts;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tower_sessions::Session;
-
-use super::auth::CurrentUser;
-use super::{ApiError, AppState};
-use crate::db::accounts::{self, Role};
 
 /// Routes under `/api/admin`.
 pub fn router() -> Router<AppState> {
@@ -32,9 +31,8 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(get, path = "/api/admin/waves", tag = "admin", responses((status = 200, body = [crate::db::outreach::WaveProgress]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn waves(
     State(state): State<AppState>,
-    session: Session,
+    _: Admin,
 ) -> Result<Json<Vec<crate::db::outreach::WaveProgress>>, ApiError> {
-    CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(crate::db::outreach::waves(&state.db).await?))
 }
 
@@ -42,10 +40,9 @@ pub async fn waves(
 #[utoipa::path(get, path = "/api/admin/rounds/{survey}/status", tag = "admin", params(("survey" = String, Path)), responses((status = 200, body = crate::db::status::RoundStatus), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn status(
     State(state): State<AppState>,
-    session: Session,
+    _: Admin,
     axum::extract::Path(survey): axum::extract::Path<String>,
 ) -> Result<Json<crate::db::status::RoundStatus>, ApiError> {
-    CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(
         crate::db::status::round_status(&state.db, &survey).await?,
     ))
@@ -55,11 +52,10 @@ pub async fn status(
 #[utoipa::path(get, path = "/api/admin/rounds/{survey}/status.csv", tag = "admin", params(("survey" = String, Path)), responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn status_csv(
     State(state): State<AppState>,
-    session: Session,
+    Authorized(user): Admin,
     axum::extract::Path(survey): axum::extract::Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let s = crate::db::status::round_status(&state.db, &survey).await?;
     let csv = crate::db::status::status_csv(&s)?;
     accounts::audit(
@@ -99,9 +95,8 @@ pub struct UserView {
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin", responses((status = 200, body = [UserView]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn users(
     State(state): State<AppState>,
-    session: Session,
+    _: Admin,
 ) -> Result<Json<Vec<UserView>>, ApiError> {
-    CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(
         accounts::users(&state.db)
             .await?
@@ -133,9 +128,8 @@ pub struct AuditEvent {
 #[utoipa::path(get, path = "/api/admin/audit", tag = "admin", responses((status = 200, body = [AuditEvent]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn audit(
     State(state): State<AppState>,
-    session: Session,
+    _: Admin,
 ) -> Result<Json<Vec<AuditEvent>>, ApiError> {
-    CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(
         accounts::audit_trail(&state.db, 1000)
             .await?
@@ -198,10 +192,9 @@ impl WaveRequest {
 #[utoipa::path(post, path = "/api/admin/waves/preview", tag = "admin", request_body = WaveRequest, responses((status = 200, body = crate::db::outreach::WavePreview), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn preview_wave(
     State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<WaveRequest>,
+    Authorized(user): Admin,
+    ApiJson(req): ApiJson<WaveRequest>,
 ) -> Result<Json<crate::db::outreach::WavePreview>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(
         crate::db::outreach::preview(&state.db, &req.into_wave(&user.user.email)).await?,
     ))
@@ -221,10 +214,9 @@ pub struct WaveCreated {
 #[utoipa::path(post, path = "/api/admin/waves", tag = "admin", request_body = WaveRequest, responses((status = 201, body = WaveCreated), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn send_wave(
     State(state): State<AppState>,
-    session: Session,
-    Json(req): Json<WaveRequest>,
+    Authorized(user): Admin,
+    ApiJson(req): ApiJson<WaveRequest>,
 ) -> Result<(StatusCode, Json<WaveCreated>), ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let (wave, mails) =
         crate::db::outreach::compose(&state.db, &req.into_wave(&user.user.email), &state.secret)
             .await?;
@@ -239,9 +231,8 @@ pub async fn send_wave(
 #[utoipa::path(get, path = "/api/admin/contacts", tag = "admin", responses((status = 200, body = [crate::db::contacts::ContactView]), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn contacts(
     State(state): State<AppState>,
-    session: Session,
+    _: Admin,
 ) -> Result<Json<Vec<crate::db::contacts::ContactView>>, ApiError> {
-    CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(crate::db::contacts::contacts(&state.db).await?))
 }
 
@@ -265,10 +256,9 @@ pub struct Imported {
 #[utoipa::path(post, path = "/api/admin/contacts/import", tag = "admin", request_body = ContactsCsv, responses((status = 200, body = Imported), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn import_contacts(
     State(state): State<AppState>,
-    session: Session,
-    Json(file): Json<ContactsCsv>,
+    Authorized(user): Admin,
+    ApiJson(file): ApiJson<ContactsCsv>,
 ) -> Result<Json<Imported>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let (new, merged) = crate::db::contacts::import_contacts(&state.db, &file.csv).await?;
     accounts::audit(
         &state.db,
@@ -284,11 +274,10 @@ pub async fn import_contacts(
 #[utoipa::path(put, path = "/api/admin/contacts/{id}", tag = "admin", params(("id" = i32, Path)), request_body = crate::db::contacts::ContactEdit, responses((status = 200, body = crate::db::contacts::ContactView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
 pub async fn edit_contact(
     State(state): State<AppState>,
-    session: Session,
+    Authorized(user): Admin,
     Path(id): Path<i32>,
-    Json(edit): Json<crate::db::contacts::ContactEdit>,
+    ApiJson(edit): ApiJson<crate::db::contacts::ContactEdit>,
 ) -> Result<Json<crate::db::contacts::ContactView>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let view = crate::db::contacts::edit_contact(&state.db, id, &edit).await?;
     accounts::audit(
         &state.db,
@@ -356,9 +345,8 @@ fn oslo_day(t: chrono::DateTime<chrono::Utc>, seconds_before: i64) -> String {
 #[utoipa::path(get, path = "/api/admin/rounds", tag = "admin", responses((status = 200, body = [RoundView]), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn rounds(
     State(state): State<AppState>,
-    session: Session,
+    _: Admin,
 ) -> Result<Json<Vec<RoundView>>, ApiError> {
-    CurrentUser::require(&state, &session, Role::Admin).await?;
     Ok(Json(
         crate::db::round::list(&state.db)
             .await?
@@ -381,10 +369,9 @@ pub struct DefinitionText {
 #[utoipa::path(post, path = "/api/admin/rounds", tag = "admin", request_body = DefinitionText, responses((status = 200, body = RoundView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError)))]
 pub async fn load_round(
     State(state): State<AppState>,
-    session: Session,
-    Json(text): Json<DefinitionText>,
+    Authorized(user): Admin,
+    ApiJson(text): ApiJson<DefinitionText>,
 ) -> Result<Json<RoundView>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let r = crate::db::round::ensure(&state.db, &text.definition).await?;
     accounts::audit(
         &state.db,
@@ -414,11 +401,10 @@ pub struct WindowRequest {
 #[utoipa::path(put, path = "/api/admin/rounds/{survey}/window", tag = "admin", params(("survey" = String, Path)), request_body = WindowRequest, responses((status = 200, body = RoundView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
 pub async fn set_window(
     State(state): State<AppState>,
-    session: Session,
+    Authorized(user): Admin,
     Path(survey): Path<String>,
-    Json(w): Json<WindowRequest>,
+    ApiJson(w): ApiJson<WindowRequest>,
 ) -> Result<Json<RoundView>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Admin).await?;
     let parse = |t: Option<String>, closing: bool| {
         t.filter(|t| !t.trim().is_empty())
             .map(|t| {

@@ -232,6 +232,37 @@ impl CurrentUser {
     }
 }
 
+/// The logged-in account with at least role `R`, taken from the request's
+/// parts: as an extractor it runs before any body is read, so an anonymous
+/// request gets 401 (and too low a role 403) whatever its body.
+pub struct Authorized<const R: u8>(pub CurrentUser);
+
+/// An administrator ([`Authorized`]).
+pub type Admin = Authorized<{ Role::Admin as u8 }>;
+/// A researcher or administrator ([`Authorized`]).
+pub type Researcher = Authorized<{ Role::Researcher as u8 }>;
+
+impl<const R: u8> axum::extract::FromRequestParts<AppState> for Authorized<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::Unauthorized)?;
+        let role = if R == Role::Admin as u8 {
+            Role::Admin
+        } else {
+            Role::Researcher
+        };
+        Ok(Authorized(
+            CurrentUser::require(state, &session, role).await?,
+        ))
+    }
+}
+
 /// Refuses state-changing requests whose `Origin` is not omfang's own.
 pub async fn same_origin(request: Request, next: Next) -> Result<Response, ApiError> {
     if !matches!(
@@ -379,10 +410,10 @@ pub struct PasswordRequest {
 #[utoipa::path(post, path = "/api/auth/password", tag = "accounts", request_body = PasswordRequest, responses((status = 204), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse)))]
 pub async fn password(
     State(state): State<AppState>,
+    Authorized(user): Researcher,
     session: Session,
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    let user = CurrentUser::from_session(&state, &session).await?;
     if state
         .login_limiter
         .password_changes

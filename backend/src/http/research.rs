@@ -1,15 +1,14 @@
 //! The researchers' API: cross-tabs and the cleaning state of a round, for
 //! researchers and administrators. Every read is recorded in the audit trail.
 
-use axum::extract::{Path, Query, State};
+use super::auth::{Authorized, Researcher};
+use super::error::ApiQuery;
+use super::{ApiError, AppState};
+use crate::db::accounts;
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use tower_sessions::Session;
-
-use super::auth::CurrentUser;
-use super::{ApiError, AppState};
-use crate::db::accounts::{self, Role};
 
 /// Routes under `/api/research`.
 pub fn router() -> Router<AppState> {
@@ -53,11 +52,10 @@ fn unit(query: &CrosstabQuery) -> Result<analysis::clean::Unit, ApiError> {
 #[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "The cross-tab (see analysis::crosstab)", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn crosstab(
     State(state): State<AppState>,
-    session: Session,
+    Authorized(user): Researcher,
     Path(survey): Path<String>,
-    Query(query): Query<CrosstabQuery>,
+    ApiQuery(query): ApiQuery<CrosstabQuery>,
 ) -> Result<Json<analysis::crosstab::Crosstab>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Researcher).await?;
     let request = analysis::crosstab::CrosstabRequest {
         item: query.item.clone(),
         by: query.by.clone(),
@@ -84,10 +82,9 @@ pub async fn crosstab(
 #[utoipa::path(get, path = "/api/research/rounds/{survey}/cleaning", tag = "research", params(("survey" = String, Path)), responses((status = 200, description = "Counts and flagged respondents", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn cleaning(
     State(state): State<AppState>,
-    session: Session,
+    Authorized(user): Researcher,
     Path(survey): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = CurrentUser::require(&state, &session, Role::Researcher).await?;
     let c = crate::db::analysis::cleaned(&state.db, &survey).await?;
     accounts::audit(&state.db, &user.user.email, "read_cleaning", &survey).await?;
     Ok(Json(c.summary()))

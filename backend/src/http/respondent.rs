@@ -14,6 +14,30 @@ use crate::db::journey::{self, ResponseState, SaveRequest};
 use crate::db::{places, round};
 use crate::registry::Registry;
 
+/// The personal link of a request, checked from its path before any body
+/// is read: an unknown token gets 404 whatever the body.
+pub struct Link;
+
+impl axum::extract::FromRequestParts<AppState> for Link {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("invitation not found".into()))?;
+        let token = params
+            .iter()
+            .find(|(name, _)| *name == "token")
+            .map(|(_, value)| value.to_owned())
+            .ok_or_else(|| ApiError::NotFound("invitation not found".into()))?;
+        state.invitation(&token).await?;
+        Ok(Link)
+    }
+}
+
 /// Routes under `/api`.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -202,6 +226,7 @@ pub(crate) async fn load(
 pub(crate) async fn save(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
+    _link: Link,
     ApiJson(req): ApiJson<SaveRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
     let (inv, def) = context(&state, &token).await?;
@@ -216,6 +241,7 @@ pub(crate) async fn save(
 pub(crate) async fn submit(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
+    _link: Link,
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<Submitted>, ApiError> {
     let (inv, def) = context(&state, &token).await?;
@@ -230,6 +256,7 @@ pub(crate) async fn submit(
 pub(crate) async fn reopen(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
+    _link: Link,
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<Json<ResponseState>, ApiError> {
     let inv = state.invitation(&token).await?;
@@ -245,6 +272,7 @@ pub(crate) async fn reopen(
 pub(crate) async fn discard(
     State(state): State<AppState>,
     Path((token, id)): Path<(String, i32)>,
+    _link: Link,
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let (inv, def) = context(&state, &token).await?;
