@@ -8,6 +8,7 @@ mod access;
 mod admin_browser;
 mod api;
 mod cli;
+mod contract;
 mod durability;
 mod journey;
 mod logs;

@@ -371,7 +371,12 @@ pub(crate) fn ensure_postgres() -> Result<String> {
 /// The Python packages the reference tests compare against, pinned: scipy
 /// (statistics), pandas (the analysis benchmark's rival), openpyxl (reads
 /// the XLSX export back).
-pub(crate) const PYTHON_PACKAGES: &[&str] = &["scipy==1.17.1", "pandas==3.1.1", "openpyxl==3.1.5"];
+pub(crate) const PYTHON_PACKAGES: &[&str] = &[
+    "scipy==1.17.1",
+    "pandas==3.1.1",
+    "openpyxl==3.1.5",
+    "schemathesis==4.32.5",
+];
 
 /// Installs the pinned Python packages from PyPI into the machine's `python3`.
 pub(crate) fn ensure_python_packages() -> Result<()> {

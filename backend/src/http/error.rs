@@ -155,6 +155,57 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Every error answers the one JSON error body: what axum answers by
+/// itself before a handler runs (a path parameter that does not parse, a
+/// body that is not JSON, a method a path does not take) is rewritten.
+pub async fn json_errors(response: Response) -> Response {
+    use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let code = match status.as_u16() {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "timeout",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        s if s >= 500 => "internal",
+        _ => "bad_request",
+    };
+    let mut out = (
+        status,
+        Json(Body {
+            error: code,
+            message: &message,
+            current: None,
+            report: None,
+        }),
+    )
+        .into_response();
+    for (name, value) in &parts.headers {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
 /// Query parameters whose rejections become the one JSON error body.
 pub struct ApiQuery<T>(pub T);
 

@@ -149,7 +149,8 @@ pub fn router(state: AppState, static_dir: &Path, secure_cookies: bool) -> Route
         .merge(respondent::router())
         .merge(outreach::router())
         .merge(accounts)
-        .fallback(error::api_not_found);
+        .fallback(error::api_not_found)
+        .layer(axum::middleware::map_response(error::json_errors));
     let router = Router::new()
         .nest("/api", api)
         .merge(outreach::pages())

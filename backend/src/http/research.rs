@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
 
 /// Query of a cross-tab (see `omfang analyse crosstab --help`).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CrosstabQuery {
     /// Item id, concept key or variable.
