@@ -201,8 +201,17 @@ pub fn focus_later(id: String) {
             options.set_prevent_scroll(true);
             let _ = el.focus_with_options(&options);
         } else {
-            let _ = el.focus();
-            el.scroll_into_view_with_bool(true);
+            // The whole question in view (its text above the field), then the field.
+            let block = el
+                .closest("[data-item], .confirm")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                .unwrap_or_else(|| el.clone());
+            block.scroll_into_view_with_bool(true);
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&options);
         }
     });
 }

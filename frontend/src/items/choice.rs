@@ -90,7 +90,7 @@ fn SpecifyInput(
     let shown = move || ctx.visible(&id1) || ctx.show_all.get();
     view! {
         <div class="specify" style:display=move || if shown() { "" } else { "none" }>
-            <label for=input_id(&id)><span class="visually-hidden">{format!("{}: ", label.trim())}</span>"Spesifiser"</label>
+            <label for=input_id(&id)><span class="visually-hidden">{format!("{} – ", label.trim())}</span>"Spesifiser"</label>
             <input type="text" id=input_id(&id) data-answer=id.clone() aria-describedby=problems_id(&id)
                 prop:value=move || as_text(&ctx.answer(&id2))
                 on:input=move |ev| ctx.set(&id3, text_answer(event_target_value(&ev))) />

@@ -53,7 +53,7 @@ pub(crate) fn blocker(l: &Loaded, id: &str, message: &str) -> Blocker {
     let question = l.def.item(&base).map(heading).unwrap_or_default();
     Blocker {
         item: base,
-        text: format!("{question}: {message}"),
+        text: format!("{question} – {message}"),
     }
 }
 

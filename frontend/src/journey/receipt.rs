@@ -129,12 +129,12 @@ pub(crate) fn Receipt(
                     router.go(Route::Copy(t2.clone(), id));
                     request_animation_frame(|| { let _ = window().print(); });
                 }>"Last ned kopi (PDF)"</button>
-                <button type="button" on:click=move |_| confirming.set(true)>"Endre svarene"</button>
+                <button type="button" on:click=move |_| { confirming.set(true); focus_later("confirm-yes".into()); }>"Endre svarene"</button>
             </div>
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-heading" hidden=move || !confirming.get()>
                     <h2 id="confirm-heading">"Vil du endre svarene?"</h2>
                     <p>"Svarene blir da et utkast igjen. De regnes ikke som sendt inn før du sender dem inn på nytt."</p>
-                    <button type="button" class="primary" on:click=reopen>"Ja, endre svarene"</button>
+                    <button type="button" class="primary" id="confirm-yes" on:click=reopen>"Ja, endre svarene"</button>
                     " "
                     <button type="button" on:click=move |_| confirming.set(false)>"Avbryt"</button>
                 </div>

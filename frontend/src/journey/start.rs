@@ -141,7 +141,7 @@ fn ServiceRow(
     let name = r
         .label
         .clone()
-        .unwrap_or_else(|| format!("Svar {} (navn på tjenesten er ikke oppgitt ennå)", n + 1));
+        .unwrap_or_else(|| format!("Svar {} (uten navn på tjenesten)", n + 1));
     let status = if submitted {
         format!(
             "Sendt inn {}",
@@ -199,12 +199,12 @@ fn ServiceRow(
                     {if submitted { "Se kvittering" } else { "Fortsett" }}
                 </button>
                 {r.deletable.then(|| view! {
-                    <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Slett utkastet"</button>
+                    <button type="button" class="danger" on:click=move |_| { confirming.set(true); focus_later(format!("delete-{id}")); }>"Slett utkastet"</button>
                 })}
             </span>
                 <div class="confirm" role="alertdialog" aria-label="Slette utkastet?" hidden=move || !confirming.get()>
                     <p>"Utkastet er ikke sendt inn. Vil du slette det? Svarene i det blir ikke med i undersøkelsen."</p>
-                    <button type="button" class="danger" on:click=delete>"Ja, slett utkastet"</button>
+                    <button type="button" class="danger" id=format!("delete-{id}") on:click=delete>"Ja, slett utkastet"</button>
                     " "
                     <button type="button" on:click=move |_| confirming.set(false)>"Avbryt"</button>
                 </div>
