@@ -83,15 +83,12 @@ pub struct InvitationView {
     pub district: Option<String>,
     /// Responses (services) started from this link.
     pub responses: Vec<ResponseSummary>,
-    /// When the answering window opens (RFC 3339), if set.
-    #[serde(default)]
-    pub opens_at: Option<String>,
-    /// When it closes (RFC 3339), if set.
-    #[serde(default)]
-    pub closes_at: Option<String>,
     /// Why answers cannot be given now (before or after the window), if so.
     #[serde(default)]
     pub closed: Option<String>,
+    /// The answering window in words (the server writes it in Oslo time).
+    #[serde(default)]
+    pub window: Option<String>,
     /// When personal data is deleted (RFC 3339), if the round says.
     #[serde(default)]
     pub retention_until: Option<String>,

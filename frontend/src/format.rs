@@ -49,22 +49,6 @@ pub fn date_time(rfc3339: &str) -> String {
     format!("{} {}", date(rfc3339), clock(Some(rfc3339)))
 }
 
-/// A deadline: midnight reads as the last minute of the day before
-/// ("17. mai 2025 kl. 23.59"), other times as they are.
-pub fn deadline(rfc3339: &str) -> String {
-    if clock(Some(rfc3339)) != "kl. 00.00" {
-        return date_time(rfc3339);
-    }
-    let before = js_sys::Date::new(&JsValue::from_f64(
-        date_of(Some(rfc3339)).get_time() - 60_000.0,
-    ));
-    let day = oslo(
-        &before,
-        &[("day", "numeric"), ("month", "long"), ("year", "numeric")],
-    );
-    format!("{day} kl. 23.59")
-}
-
 /// The question text, prefixed with its number where it has one.
 pub fn heading(item: &Item) -> String {
     if item.id.starts_with(|c: char| c.is_ascii_digit()) {

@@ -56,6 +56,53 @@ pub fn norwegian(t: DateTimeUtc) -> String {
         .to_string()
 }
 
+/// A time written out the Norwegian way: "17. mai 2025 kl. 23.59" (Oslo
+/// time). With `deadline`, midnight reads as the last minute of the day before.
+pub fn norwegian_long(t: DateTimeUtc, deadline: bool) -> String {
+    const MONTHS: [&str; 12] = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    use chrono::Datelike;
+    let oslo = t.with_timezone(&chrono_tz::Europe::Oslo);
+    let oslo = if deadline && oslo.format("%H%M").to_string() == "0000" {
+        oslo - chrono::Duration::minutes(1)
+    } else {
+        oslo
+    };
+    format!(
+        "{}. {} {} kl. {}",
+        oslo.day(),
+        MONTHS[oslo.month0() as usize],
+        oslo.year(),
+        oslo.format("%H.%M")
+    )
+}
+
+/// What a personal link's first page says about the answering window.
+pub fn window_text(opens: Option<DateTimeUtc>, closes: Option<DateTimeUtc>) -> Option<String> {
+    match (opens, closes) {
+        (Some(o), Some(c)) => Some(format!(
+            "Undersøkelsen er åpen fra {} til {}.",
+            norwegian_long(o, false),
+            norwegian_long(c, true)
+        )),
+        (None, Some(c)) => Some(format!("Svarfrist: {}.", norwegian_long(c, true))),
+        (Some(o), None) => Some(format!("Undersøkelsen åpner {}.", norwegian_long(o, false))),
+        (None, None) => None,
+    }
+}
+
 /// A closing time as Norwegians read it: midnight is the last minute of
 /// the day before ("17.05.2025 kl. 23.59"), not the next day's 00.00.
 pub fn norwegian_deadline(t: DateTimeUtc) -> String {

@@ -72,6 +72,8 @@ pub struct InvitationView {
     pub closes_at: Option<String>,
     /// Why answers cannot be given now (Norwegian), when the window is shut.
     pub closed: Option<String>,
+    /// The answering window as the first page states it (Norwegian, Oslo time).
+    pub window: Option<String>,
     /// When the round's personal data is deleted (RFC 3339), if set.
     pub retention_until: Option<String>,
 }
@@ -172,6 +174,7 @@ pub(crate) async fn open(
         opens_at: r.opens_at.map(|t| t.to_rfc3339()),
         closes_at: r.closes_at.map(|t| t.to_rfc3339()),
         closed,
+        window: round::window_text(r.opens_at, r.closes_at),
         retention_until: r.retention_until.map(|t| t.to_rfc3339()),
     }))
 }

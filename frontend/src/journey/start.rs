@@ -9,7 +9,7 @@ use survey_definitions::{Answer, AnswerSet, SurveyDefinition};
 use super::{Loaded, page_route};
 use crate::api::{self, ResponseSummary};
 use crate::chrome::survey_text;
-use crate::format::{date_time, deadline};
+use crate::format::date_time;
 use crate::route::{Resp, Route, Router, focus_later, set_title};
 
 /// The key under which the page last edited of a response is remembered.
@@ -85,8 +85,7 @@ pub(crate) fn StartPage(
                 .collect_view()
         }
     };
-    let window_text =
-        move || view.with(|v| answering_window(v.opens_at.as_deref(), v.closes_at.as_deref()));
+    let window_text = move || view.with(|v| v.window.clone());
     let closed = move || view.with(|v| v.closed.clone());
     let (l2, first2) = (l.clone(), first.clone());
     let start_new = move |_| {
@@ -107,20 +106,6 @@ pub(crate) fn StartPage(
             </button>
             {move || error.get().map(|e| view! { <p class="load-error" role="alert">{e}</p> })}
         </section>
-    }
-}
-
-/// "Svarfrist: …" from the round's answering window.
-fn answering_window(opens: Option<&str>, closes: Option<&str>) -> Option<String> {
-    match (opens, closes) {
-        (Some(o), Some(c)) => Some(format!(
-            "Undersøkelsen er åpen fra {} til {}.",
-            date_time(o),
-            deadline(c)
-        )),
-        (None, Some(c)) => Some(format!("Svarfrist: {}.", deadline(c))),
-        (Some(o), None) => Some(format!("Undersøkelsen åpner {}.", date_time(o))),
-        (None, None) => None,
     }
 }
 
