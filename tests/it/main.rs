@@ -16,6 +16,7 @@ mod preview;
 mod privacy;
 mod research;
 mod respondent;
+mod respondent_edges;
 mod scale_out;
 mod scipy;
 mod spreadsheet;
