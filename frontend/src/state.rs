@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use survey_definitions::{
-    Answer, AnswerSet, ItemKind, ItemReport, Mode, RegistryKind, SurveyDefinition,
-    ValidationReport, validate,
+    Answer, AnswerSet, ItemReport, Mode, SurveyDefinition, ValidationReport, validate,
 };
 
 use crate::api::Registry;
@@ -119,29 +118,6 @@ impl Ctx {
     pub fn fixed(&self, id: &str) -> Option<String> {
         self.fixed.with_value(|f| f.get(id).cloned())
     }
-}
-
-/// The answers a personal link fixes, by item id: every registry item of
-/// the definition takes the invitation's county, municipality or district.
-pub fn fixed_answers(
-    def: &SurveyDefinition,
-    municipality: &str,
-    district: Option<&str>,
-) -> BTreeMap<String, String> {
-    let mut fixed = BTreeMap::new();
-    for item in &def.items {
-        if let ItemKind::Registry { registry, .. } = &item.kind {
-            let value = match registry {
-                RegistryKind::County => municipality.get(..2).map(str::to_owned),
-                RegistryKind::Municipality => Some(municipality.to_owned()),
-                RegistryKind::District => district.map(str::to_owned),
-            };
-            if let Some(v) = value {
-                fixed.insert(item.id.clone(), v);
-            }
-        }
-    }
-    fixed
 }
 
 /// The answer set of a new response: the fixed answers only.

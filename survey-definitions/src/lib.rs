@@ -15,6 +15,7 @@ pub mod expr;
 mod lint;
 mod model;
 mod parse;
+mod unit;
 mod validate;
 
 pub use answer::{Answer, AnswerSet, canonicalize, format_number, normalize, parse_decimal};
@@ -25,6 +26,7 @@ pub use expr::{Expression, Value};
 pub use lint::lint;
 pub use model::*;
 pub use parse::parse;
+pub use unit::fixed_answers;
 pub use validate::{
     ItemReport, Mode, Problem, Progress, SectionProgress, ValidationReport, evaluate, validate,
     visibility,

@@ -188,6 +188,23 @@ impl Session {
             .unwrap()
     }
 
+    /// Waits until keyboard focus is on the element with `id`: the app
+    /// moves focus in the next animation frame after the page changes.
+    pub async fn expect_focus(&self, id: &str, why: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let now = self.focused_id().await;
+            if now.as_deref() == Some(id) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{why}: focus is on {now:?}, not {id}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Whether an element exists and is displayed.
     pub async fn displayed(&self, css: &str) -> bool {
         match self.c.find(Locator::Css(css)).await {

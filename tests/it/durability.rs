@@ -54,6 +54,12 @@ pub(crate) async fn start(url: &str, port: u16, static_dir: &str) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("starting omfang");
+    wait_until_up(port).await;
+    Server(child)
+}
+
+/// Waits until an `omfang serve` on `port` answers (at most 30 s).
+pub(crate) async fn wait_until_up(port: u16) {
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
     while client
@@ -65,7 +71,6 @@ pub(crate) async fn start(url: &str, port: u16, static_dir: &str) -> Server {
         assert!(Instant::now() < deadline, "omfang did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Server(child)
 }
 
 /// Creates an invitation with the CLI and returns its token.

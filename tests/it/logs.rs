@@ -3,9 +3,8 @@
 //! saves, and its log is searched for the token.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::durability::{invite, omfang_binary};
+use crate::durability::{invite, omfang_binary, wait_until_up};
 use crate::helpers::{Db, fresh_database};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,17 +26,8 @@ async fn tokens_never_reach_the_log_even_at_debug_level() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
+    wait_until_up(port).await;
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client
-        .get(format!("{base}/api/health"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "omfang did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let token = invite(&url);
     let _ = client
         .get(format!("{base}/svar/{token}"))

@@ -192,7 +192,7 @@ on_both_databases! {
         let title = s.c.title().await.unwrap();
         assert!(title.starts_with("Side 3 av 3: Kommuner som ikke har"), "tab title: {title}");
         // Keyboard focus is on the new page's heading.
-        assert_eq!(s.focused_id().await.as_deref(), Some("page-heading"));
+        s.expect_focus("page-heading", "the new page's heading").await;
         s.type_into("#q-3_1", "Vi samarbeider").await;
         s.expect_saved().await;
         s.c.back().await.unwrap();
@@ -316,14 +316,11 @@ async fn moving_on_says_what_is_missing_and_where() {
     s.click(NEXT).await;
     s.expect_text("#error-summary", "Svar på dette spørsmålet for å gå videre")
         .await;
-    assert_eq!(s.focused_id().await.as_deref(), Some("error-summary"));
+    s.expect_focus("error-summary", "the error summary").await;
     s.look("journey-error-summary").await;
     s.click("#error-summary a").await;
-    assert_eq!(
-        s.focused_id().await.as_deref(),
-        Some("q-gate-1"),
-        "the link leads to the question"
-    );
+    s.expect_focus("q-gate-1", "the link leads to the question")
+        .await;
     s.click("label[for=\"q-gate-3\"]").await;
     s.expect_text(".position", "Side 2 av 3: Tjenestetype")
         .await;
@@ -345,12 +342,8 @@ async fn moving_on_says_what_is_missing_and_where() {
     s.expect_text("#page-heading", "Kommuner som ikke har")
         .await;
     s.expect_text(".position", "Side 3 av 3").await;
-    let focused = s.focused_id().await;
-    assert_eq!(
-        focused.as_deref(),
-        Some("q-3_1"),
-        "«Endre» focuses the question"
-    );
+    s.expect_focus("q-3_1", "«Endre» focuses the question")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

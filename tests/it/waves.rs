@@ -305,14 +305,7 @@ pub(crate) async fn serve(url: &str, secret: &Path, port: u16, smtp: &str) -> Ch
     .stderr(Stdio::null())
     .spawn()
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while reqwest::get(format!("http://127.0.0.1:{port}/api/health"))
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "omfang did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    crate::durability::wait_until_up(port).await;
     child
 }
 

@@ -23,7 +23,7 @@ use crate::autosave::{Saver, restore};
 use crate::chrome::{AccessibilityPage, PrivacyPage, SiteFooter, SiteHeader};
 use crate::format::place_name;
 use crate::route::{Resp, Route, Router};
-use crate::state::{Ctx, fixed_answers, with_fixed};
+use crate::state::{Ctx, with_fixed};
 
 /// What the link opened: the invitation, the definition and the registry.
 #[derive(Clone)]
@@ -133,7 +133,11 @@ pub fn Journey(
     spawn_local(async move {
         loaded.set(Some(match api::open(&t).await {
             Ok((view, def, registry)) => {
-                let fixed = fixed_answers(&def, &view.municipality, view.district.as_deref());
+                let fixed = survey_definitions::fixed_answers(
+                    &def,
+                    &view.municipality,
+                    view.district.as_deref(),
+                );
                 Ok(Loaded {
                     view: RwSignal::new(view),
                     def: Arc::new(def),

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use survey_definitions::{
-    Answer, ItemKind, Problem, RegistryKind, SurveyDefinition, ValidationReport,
-};
+use survey_definitions::{Answer, Problem, SurveyDefinition, ValidationReport};
 
 use super::{DISCARDED, DRAFT, answers_of, responses};
 use crate::Error;
@@ -26,23 +24,16 @@ pub struct Summary {
     pub deletable: bool,
 }
 
-/// The answers a personal link fixes, by item id: every registry item of
-/// the definition takes the invitation's county, municipality or district.
+/// The answers a personal link fixes (the engine's rule), as answers.
 pub fn fixed_answers(def: &SurveyDefinition, inv: &invitation::Model) -> BTreeMap<String, Answer> {
-    def.items
-        .iter()
-        .filter_map(|item| match &item.kind {
-            ItemKind::Registry { registry, .. } => {
-                let value = match registry {
-                    RegistryKind::County => inv.municipality_number.get(..2).map(str::to_owned),
-                    RegistryKind::Municipality => Some(inv.municipality_number.clone()),
-                    RegistryKind::District => inv.district_number.clone(),
-                };
-                value.map(|v| (item.id.clone(), Answer::Text(v)))
-            }
-            _ => None,
-        })
-        .collect()
+    survey_definitions::fixed_answers(
+        def,
+        &inv.municipality_number,
+        inv.district_number.as_deref(),
+    )
+    .into_iter()
+    .map(|(id, v)| (id, Answer::Text(v)))
+    .collect()
 }
 
 /// Keeps the link's own answers in a save: a missing one is put back, a
