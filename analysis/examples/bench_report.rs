@@ -86,7 +86,7 @@ fn main() {
     let generate = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let cleaning = clean(&ds, &roles, &[]);
+    let cleaning = clean(&ds, &roles, &[], analysis::clean::Sample::Analysable);
     let clean_s = started.elapsed().as_secs_f64();
     let options = ReportOptions {
         unit: Unit::Respondent,

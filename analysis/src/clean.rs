@@ -2,7 +2,11 @@
 //! researchers' keep/drop decisions, and the two units of analysis.
 //!
 //! A respondent is in the analytic sample when it is *analysable*
-//! (municipality and gate answered) and its latest decision is not "drop".
+//! (municipality and gate answered), belongs to the chosen [`Sample`] and
+//! its latest decision is not "drop". The report's sample (§2.3: «244
+//! respondenter svart minimum på spørsmål om kommunetilhørighet og
+//! hvorvidt de utfører oppsøkende arbeid», 65 of whom answered only some
+//! questions) takes every analysable response, sent in or not.
 //! Decisions are kept as an append-only history (in the database), so a
 //! drop is reversed by a later "keep"; only the latest counts.
 
@@ -93,6 +97,37 @@ impl Roles {
     }
 }
 
+/// Which responses the analysis takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sample {
+    /// Every analysable response, drafts included (the report's §2.3).
+    #[default]
+    Analysable,
+    /// Only responses sent in (and imported rows).
+    Submitted,
+}
+
+impl Sample {
+    /// Name in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sample::Analysable => "analysable",
+            Sample::Submitted => "submitted",
+        }
+    }
+
+    /// Norwegian description for tables and figures.
+    pub fn description(self) -> &'static str {
+        match self {
+            Sample::Analysable => {
+                "Utvalg: alle som har svart minst på kommune og tjenestetype, også svar som ikke er sendt inn (rapportens §2.3)"
+            }
+            Sample::Submitted => "Utvalg: bare innsendte svar",
+        }
+    }
+}
+
 /// The result of cleaning: per respondent, whether it is analysable, its
 /// duplicate flag and latest decision, and whether it is in the sample.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +140,8 @@ pub struct Cleaning {
     pub decision: Vec<Option<Decision>>,
     /// In the analytic sample.
     pub included: Vec<bool>,
+    /// The sample it was cleaned for.
+    pub sample: Sample,
 }
 
 /// Most respondents compared pairwise within one municipality, district
@@ -113,10 +150,10 @@ const PAIRWISE_LIMIT: usize = 50;
 /// Share of equal answers that makes two respondents probable duplicates.
 const SIMILARITY: f64 = 0.9;
 
-/// Cleans a dataset: applies the analysable rule, flags probable
-/// duplicates and applies the latest decision per respondent (`decisions`
-/// in the order they were made).
-pub fn clean(ds: &Dataset, roles: &Roles, decisions: &[Decision]) -> Cleaning {
+/// Cleans a dataset: applies the analysable rule and the sample, flags
+/// probable duplicates and applies the latest decision per respondent
+/// (`decisions` in the order they were made).
+pub fn clean(ds: &Dataset, roles: &Roles, decisions: &[Decision], sample: Sample) -> Cleaning {
     let n = ds.len();
     let keys = ds.column("respondent");
     let key = |row: usize| keys.map(|c| c.text(row)).unwrap_or_default();
@@ -138,13 +175,18 @@ pub fn clean(ds: &Dataset, roles: &Roles, decisions: &[Decision]) -> Cleaning {
 
     let duplicate = duplicates(ds, roles, &analysable);
     let included = (0..n)
-        .map(|r| analysable[r] && decision[r].as_ref().is_none_or(|d| d.keep))
+        .map(|r| {
+            analysable[r]
+                && (sample == Sample::Analysable || ds.submitted[r])
+                && decision[r].as_ref().is_none_or(|d| d.keep)
+        })
         .collect();
     Cleaning {
         analysable,
         duplicate,
         decision,
         included,
+        sample,
     }
 }
 

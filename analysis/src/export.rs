@@ -84,7 +84,11 @@ pub fn data_csv(
         record.clear();
         for &i in &columns {
             let (v, c) = (&ds.variables[i], &ds.columns[i]);
-            let mut cell = c.text(r);
+            let mut cell = if v.storage != Storage::Text && c.is_not_asked(r) {
+                NOT_ASKED_CODE.to_string()
+            } else {
+                c.text(r)
+            };
             if flavour == CsvFlavour::Excel && v.storage == Storage::Float {
                 cell = cell.replace('.', ",");
             }
@@ -142,10 +146,12 @@ pub fn codebook_csv(
             Measure::Ordinal => "ordinal",
             Measure::Scale => "scale",
         };
-        if v.value_labels.is_empty() {
+        if v.value_labels.is_empty() && v.storage == Storage::Text {
             w.write_record([v.name.as_str(), &v.label, kind, measure, "", ""])?;
         }
-        for (code, label) in &v.value_labels {
+        let not_asked = (v.storage != Storage::Text)
+            .then(|| (i64::from(NOT_ASKED_CODE), NOT_ASKED_LABEL.to_owned()));
+        for (code, label) in v.value_labels.iter().chain(not_asked.as_ref()) {
             w.write_record([
                 v.name.as_str(),
                 &v.label,
@@ -227,7 +233,20 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str, include_personal: bool) -> Str
         for (code, label) in &v.value_labels {
             s.push_str(&format!("  {code} {}\n", quote(&truncate(label, 120))));
         }
-        s.push_str(&format!("  {MISSING_CODE} \"{MISSING_LABEL}\"\n.\n"));
+        s.push_str(&format!(
+            "  {MISSING_CODE} \"{MISSING_LABEL}\"\n  {NOT_ASKED_CODE} \"{NOT_ASKED_LABEL}\"\n.\n"
+        ));
+    }
+    let unlabelled: Vec<&str> = variables
+        .iter()
+        .filter(|v| v.value_labels.is_empty() && v.storage != Storage::Text)
+        .map(|v| v.name.as_str())
+        .collect();
+    if !unlabelled.is_empty() {
+        s.push_str(&format!(
+            "VALUE LABELS {}\n  {MISSING_CODE} \"{MISSING_LABEL}\"\n  {NOT_ASKED_CODE} \"{NOT_ASKED_LABEL}\"\n.\n",
+            unlabelled.join(" ")
+        ));
     }
     s.push_str("VALUE LABELS analyserbar i_utvalg 0 \"Nei\" 1 \"Ja\".\n\n");
     for (level, word) in [
@@ -250,16 +269,21 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str, include_personal: bool) -> Str
         .map(|v| v.name.as_str())
         .collect();
     s.push_str(&format!(
-        "\n* Empty cells (not answered, or not shown to the respondent) become {MISSING_CODE}, declared missing.\nRECODE {} (SYSMIS={MISSING_CODE}).\nMISSING VALUES {} ({MISSING_CODE}).\nEXECUTE.\n",
+        "\n* Empty cells (asked, not answered) become {MISSING_CODE}; {NOT_ASKED_CODE} is an item the skip logic hid. Both are declared missing.\nRECODE {} (SYSMIS={MISSING_CODE}).\nMISSING VALUES {} ({MISSING_CODE}, {NOT_ASKED_CODE}).\nEXECUTE.\n",
         numeric.join(" "),
         numeric.join(" ")
     ));
     s
 }
 
-/// User-missing code of numeric variables in the SPSS syntax.
+/// User-missing code of numeric variables in the SPSS syntax: asked, not
+/// answered (an empty cell in the CSV).
 pub const MISSING_CODE: i32 = -9;
-const MISSING_LABEL: &str = "Ikke besvart / ikke vist";
+const MISSING_LABEL: &str = "Ikke besvart";
+/// Code of a numeric cell whose item the skip logic hid (written in the
+/// CSV, declared missing in SPSS, listed in the codebook).
+pub const NOT_ASKED_CODE: i32 = -8;
+const NOT_ASKED_LABEL: &str = "Ikke spurt (skjult av filter)";
 
 fn truncate(text: &str, max_bytes: usize) -> String {
     if text.len() <= max_bytes {

@@ -27,7 +27,7 @@ const GAP: i32 = 10;
 /// A grouped bar chart of a cross-tab's column percentages (single,
 /// multiple and grid kinds). Numeric cross-tabs are drawn as the median per group.
 pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
-    let numeric = table.kind == "numeric";
+    let numeric = table.kind == crate::crosstab::Kind::Numeric;
     let groups = table.groups.len().max(1) as i32;
     let rows: Vec<(String, Vec<Option<f64>>)> = if numeric {
         vec![(

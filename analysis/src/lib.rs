@@ -13,6 +13,7 @@ pub mod dataset;
 pub mod export;
 pub mod figures;
 pub mod format;
+pub mod import;
 pub mod report;
 pub mod stats;
 pub mod synthetic;

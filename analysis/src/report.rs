@@ -120,8 +120,9 @@ pub fn tables(
             by: p.by.to_owned(),
             unit: options.unit,
             suppress_below: options.suppress_below,
+            total: false,
         };
-        let table = crosstab_units(ds, roles, &units, &request)?;
+        let table = crosstab_units(ds, roles, cleaning.sample, &units, &request)?;
         // Leave out tables nobody answered (e.g. no-outreach items by service type).
         if table.groups.iter().any(|g| g.n > 0) {
             out.push(table);
@@ -340,7 +341,7 @@ pub fn xlsx(tables: &[Crosstab], path: &Path) -> Result<(), AnalysisError> {
                     .map_err(err)?;
             }
             row += 1;
-            if t.kind == "numeric" {
+            if t.kind == crate::crosstab::Kind::Numeric {
                 for (label, which) in [("n", 0), ("Gjennomsnitt", 1), ("Median", 2)] {
                     sheet.write_string(row, 0, label).map_err(err)?;
                     for (g, s) in t.summaries.iter().enumerate() {
@@ -492,7 +493,7 @@ fn html(
             let _ = write!(h, "<th>{} (n = {})</th>", escape(&g.label), g.n);
         }
         h.push_str("</tr></thead>\n<tbody>\n");
-        if t.kind == "numeric" {
+        if t.kind == crate::crosstab::Kind::Numeric {
             for (label, which) in [("Gjennomsnitt", 1), ("Median", 2)] {
                 let _ = write!(h, "<tr><td>{label}</td>");
                 for s in &t.summaries {

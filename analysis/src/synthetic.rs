@@ -148,6 +148,10 @@ impl<'a> Generator<'a> {
                 answers.remove(&item.id);
             }
         }
-        RespondentInput { key, answers }
+        RespondentInput {
+            key,
+            answers,
+            submitted: true,
+        }
     }
 }

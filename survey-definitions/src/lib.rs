@@ -29,7 +29,7 @@ pub use parse::parse;
 pub use unit::fixed_answers;
 pub use validate::{
     ItemReport, Mode, Problem, Progress, SectionProgress, ValidationReport, evaluate, validate,
-    visibility,
+    visibility, visibility_of,
 };
 
 /// The KORUS 2025 definition, as shipped (the same bytes in server and browser).

@@ -275,7 +275,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
         },
         "age_range" => ItemKind::AgeRange {
             min: int(r.min, 0),
-            max: int(r.max, 99),
+            max: int(r.max, 100),
         },
         "percent" => ItemKind::Percent,
         "count_grid" => ItemKind::CountGrid {

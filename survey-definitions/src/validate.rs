@@ -274,7 +274,16 @@ pub fn evaluate(def: &SurveyDefinition, answers: &AnswerSet, expr: &Expression) 
 /// Whether each item (in `def.items` order) is visible under `answers`,
 /// computed once for all items (cheaper than one [`evaluate`] per item).
 pub fn visibility(def: &SurveyDefinition, answers: &AnswerSet) -> Vec<bool> {
-    let state = State::new(def, answers);
+    visibility_of(def, &answers.values)
+}
+
+/// [`visibility`] of answers held as a plain map (analysis reads stored
+/// answers this way; no answer set is built per respondent).
+pub fn visibility_of(
+    def: &SurveyDefinition,
+    values: &std::collections::BTreeMap<String, crate::Answer>,
+) -> Vec<bool> {
+    let state = State::from_values(def, values);
     (0..def.items.len()).map(|i| state.is_visible(i)).collect()
 }
 
@@ -298,12 +307,18 @@ struct State<'a> {
 
 impl<'a> State<'a> {
     fn new(def: &'a SurveyDefinition, answers: &AnswerSet) -> Self {
+        Self::from_values(def, &answers.values)
+    }
+
+    fn from_values(
+        def: &'a SurveyDefinition,
+        answers: &std::collections::BTreeMap<String, crate::Answer>,
+    ) -> Self {
         let values = def
             .items
             .iter()
             .map(|item| {
                 answers
-                    .values
                     .get(&item.id)
                     .map_or(Ok(Value::Null), |a| interpret(item, a))
             })

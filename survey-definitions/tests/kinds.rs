@@ -271,9 +271,12 @@ fn age_range_bounds_and_order() {
         r.items["age"].errors[0].message,
         "Nedre aldersgrense: skriv alderen som et helt tall, for eksempel 13."
     );
+    // The 2025 report quotes «0–100», «12–100» and «16–100».
+    assert_eq!(error("age", range("12", "100")), None);
+    assert_eq!(error("age", range("0", "100")), None);
     assert_eq!(
         error("age", range("13", "150")).unwrap(),
-        "Øvre aldersgrense: tallet må være mellom 0 og 99."
+        "Øvre aldersgrense: tallet må være mellom 0 og 100."
     );
 }
 

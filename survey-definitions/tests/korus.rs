@@ -262,9 +262,10 @@ fn concept_mapping(def: &SurveyDefinition) -> String {
          (`UPDATE_EXPECT=1 cargo test -p survey-definitions --test korus` rewrites it).\n\n\
          Each concept's codes are those of its reference item (branch 1). For the other\n\
          items the table lists every code whose concept code differs; codes not listed map\n\
-         to themselves.\n\n\
-         | concept | harmonised variable | items | codes that differ (item code → concept code) |\n\
-         |---|---|---|---|\n",
+         to themselves. A concept is analysed as its widest item (`analysed as`): 1.2's\n\
+         single choice joins 2.2's multiple choice as a multiple choice, so no answer is lost.\n\n\
+         | concept | harmonised variable | analysed as | items | codes that differ (item code → concept code) |\n\
+         |---|---|---|---|---|\n",
     );
     for (key, concept) in &def.concepts {
         let items: Vec<&survey_definitions::Item> = def
@@ -289,8 +290,9 @@ fn concept_mapping(def: &SurveyDefinition) -> String {
             }
         }
         out.push_str(&format!(
-            "| `{key}` | `{}` | {} | {} |\n",
+            "| `{key}` | `{}` | {} | {} | {} |\n",
             concept.variable,
+            def.concept_kind(key).map_or("?", |k| k.name()),
             ids.join(", "),
             maps.join("; ")
         ));
@@ -301,7 +303,8 @@ fn concept_mapping(def: &SurveyDefinition) -> String {
          1.9 allows four goals, 2.9 three; 1.2 is single choice, 2.2 multiple choice;\n\
          1.28 asks about \"kartlegginger, utredninger eller evalueringer\", 2.26 leaves out\n\
          evaluations; 1.15 asks when the service works, 2.15 when it does outreach work;\n\
-         3.3's target group reads \"eldre målgruppe enn 10-25 år\", 1.5/2.5 \"eldre enn 25 år\".\n",
+         3.3 (municipalities without outreach) asks like 1.5/2.5 but is no part of\n\
+         `annet_oppsokende`: the report shows it apart (Figure 52 against Figure 6).\n",
     );
     out
 }

@@ -10,6 +10,7 @@ mod api;
 mod cli;
 mod contract;
 mod durability;
+mod faithful;
 mod journey;
 mod logs;
 mod preview;

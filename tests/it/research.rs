@@ -114,7 +114,7 @@ pub(crate) fn write_csv(
 ) {
     let ds = Dataset::build(def, registry, rows.iter().cloned());
     let roles = Roles::of(def).unwrap();
-    let cleaning = clean(&ds, &roles, &[]);
+    let cleaning = clean(&ds, &roles, &[], analysis::clean::Sample::Analysable);
     let file = std::fs::File::create(path).unwrap();
     data_csv(&ds, &cleaning, CsvFlavour::Standard, true, file).unwrap();
 }
@@ -332,18 +332,25 @@ on_both_databases! {
         assert!(codebook.contains("Nei, vi har ikke oppsøkende arbeid med barn og unge per i dag."));
 
         // PSPP runs the SPSS syntax on the data: value labels and missing values survive.
-        let text = pspp(&report, "INCLUDE FILE='data.sps'.\nDISPLAY DICTIONARY /VARIABLES=tjenestetype d_storrelse.\nFREQUENCIES /VARIABLES=tjenestetype.\n");
+        let text = pspp(&report, "INCLUDE FILE='data.sps'.\nDISPLAY DICTIONARY /VARIABLES=tjenestetype d_storrelse.\nFREQUENCIES /VARIABLES=tjenestetype v1_3.\n");
         assert!(!text.to_lowercase().contains("error"), "{text}");
         assert!(text.contains("Ja, organisert som en egen oppsøkende tjeneste"), "{text}");
         assert!(text.contains("Store kommuner (20000 eller flere)"), "{text}");
         assert!(text.contains("tjenestetype,5,Utfører kommunen oppsøkende arbeid særlig rettet mot barn og unge?,Nominal,Input,8,Right,F8.0,F8.0,-9"), "{text}");
-        assert!(text.contains(",-9[a],Ikke besvart / ikke vist"), "user-missing value with its label: {text}");
-        let own = rows.iter().filter(|r| r.answers.get("gate") == Some(&survey_definitions::Answer::Number(1.0))).count();
+        assert!(text.contains(",-9[a],Ikke besvart"), "user-missing value with its label: {text}");
+        assert!(text.contains(",-8[a],Ikke spurt (skjult av filter)"), "not asked has its own code: {text}");
+        // 1.3 is asked of own services only: everyone else is «not asked», not «unanswered».
+        let not_own = rows.len() - own_services(&rows);
+        assert!(
+            text.contains(&format!("Missing,Ikke spurt (skjult av filter),{not_own},")),
+            "{not_own} respondents were not asked 1.3: {text}"
+        );
+        let own = own_services(&rows);
         assert!(
             text.contains(&format!("Valid,\"Ja, organisert som en egen oppsøkende tjeneste (utekontakt, ungdomsteam el.).\",{own},")),
             "{own} own services: {text}"
         );
-        assert!(text.contains("Missing,Ikke besvart / ikke vist,1,"), "the respondent without a gate is missing: {text}");
+        assert!(text.contains("Missing,Ikke besvart,1,"), "the respondent without a gate is missing: {text}");
 
         // openpyxl reads the workbook back.
         let script = r#"
@@ -371,4 +378,11 @@ print(json.dumps(out, ensure_ascii=False))
         assert_eq!(own_row[0], "Ja, organisert som en egen oppsøkende tjeneste (utekontakt, ungdomsteam el.).");
         assert_eq!(own_row[5].as_f64(), Some(39.0 + 14.0 + 1.0), "large own services, respondent unit (with the copy): {book}");
     }
+}
+
+/// Respondents whose gate answer is 1 (an own outreach service).
+fn own_services(rows: &[analysis::dataset::RespondentInput]) -> usize {
+    rows.iter()
+        .filter(|r| r.answers.get("gate") == Some(&survey_definitions::Answer::Number(1.0)))
+        .count()
 }

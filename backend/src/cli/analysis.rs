@@ -168,6 +168,9 @@ pub enum CleanCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
+        /// Which responses form the analytic sample.
+        #[arg(long, value_enum, default_value_t = SampleArg::Analysable)]
+        sample: SampleArg,
         /// Database.
         #[command(flatten)]
         db: DatabaseArg,
@@ -216,6 +219,25 @@ pub enum RuleArg {
     Every,
 }
 
+/// Which responses are analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleArg {
+    /// Every response with municipality and service type answered, drafts included (the
+    /// report's §2.3).
+    Analysable,
+    /// Only responses sent in (and imported rows).
+    Submitted,
+}
+
+impl From<SampleArg> for analysis::clean::Sample {
+    fn from(s: SampleArg) -> Self {
+        match s {
+            SampleArg::Analysable => analysis::clean::Sample::Analysable,
+            SampleArg::Submitted => analysis::clean::Sample::Submitted,
+        }
+    }
+}
+
 /// Cross-tab output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
@@ -250,6 +272,12 @@ pub enum AnalyseCommand {
         /// Hide counts from 1 up to this number minus one (publication rule), e.g. 5.
         #[arg(long)]
         suppress_below: Option<u64>,
+        /// Add a «Totalt» column (every unit with a group).
+        #[arg(long)]
+        total: bool,
+        /// Which responses form the analytic sample.
+        #[arg(long, value_enum, default_value_t = SampleArg::Analysable)]
+        sample: SampleArg,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
@@ -282,6 +310,9 @@ pub enum AnalyseCommand {
         /// The administrator who turns on --include-personal.
         #[arg(long)]
         by: Option<String>,
+        /// Which responses form the analytic sample.
+        #[arg(long, value_enum, default_value_t = SampleArg::Analysable)]
+        sample: SampleArg,
         /// Database.
         #[command(flatten)]
         db: DatabaseArg,
@@ -310,9 +341,13 @@ pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
     Ok(())
 }
 
-async fn cleaned(database_url: &str, round: &str) -> Result<crate::db::analysis::Cleaned, Error> {
+async fn cleaned(
+    database_url: &str,
+    round: &str,
+    sample: SampleArg,
+) -> Result<crate::db::analysis::Cleaned, Error> {
     let conn = super::prepared(database_url).await?;
-    crate::db::analysis::cleaned(&conn, round).await
+    crate::db::analysis::cleaned(&conn, round, sample.into()).await
 }
 
 /// Runs `omfang clean ...`.
@@ -333,8 +368,13 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
             println!("{respondent}: {}", if keep { "keep" } else { "drop" });
             Ok(())
         }
-        CleanCommand::List { round, format, db } => {
-            let summary = cleaned(&db.database_url, &round).await?.summary();
+        CleanCommand::List {
+            round,
+            format,
+            sample,
+            db,
+        } => {
+            let summary = cleaned(&db.database_url, &round, sample).await?.summary();
             let rows = summary["flagged"].as_array().cloned().unwrap_or_default();
             match format {
                 OutputFormat::Json => println!(
@@ -343,8 +383,11 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
                 ),
                 OutputFormat::Table => {
                     println!(
-                        "{} respondenter, {} i analyseutvalget",
-                        summary["respondents"], summary["included"]
+                        "{} respondenter, {} i analyseutvalget ({}; registerår {})",
+                        summary["respondents"],
+                        summary["included"],
+                        analysis::clean::Sample::from(sample).description(),
+                        summary["registry_year"]
                     );
                     for row in rows {
                         println!(
@@ -391,15 +434,18 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             unit,
             rule,
             suppress_below,
+            total,
+            sample,
             format,
             db,
         } => {
-            let c = cleaned(&db.database_url, &round).await?;
+            let c = cleaned(&db.database_url, &round, sample).await?;
             let request = CrosstabRequest {
                 item,
                 by,
                 unit: unit_of(unit, rule),
                 suppress_below,
+                total,
             };
             let table = crosstab(&c.dataset, &c.roles, &c.cleaning, &request)?;
             let mut out = std::io::stdout().lock();
@@ -420,9 +466,10 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             suppress_below,
             include_personal,
             by,
+            sample,
             db,
         } => {
-            let c = cleaned(&db.database_url, &round).await?;
+            let c = cleaned(&db.database_url, &round, sample).await?;
             let options = analysis::report::ReportOptions {
                 unit: unit_of(unit, rule),
                 suppress_below,

@@ -1,15 +1,15 @@
 //! What analysis reads and writes in the database: the round's respondents
-//! (submitted web responses and imported rows), CSV imports, and cleaning
+//! (web responses, drafts included, and imported rows), CSV imports, and cleaning
 //! decisions. The analysis itself lives in the `analysis` crate.
 
 use std::collections::BTreeMap;
 
 use analysis::clean::Decision;
-use analysis::dataset::{Part, Place, Registry, RespondentInput, Source, variables};
+use analysis::dataset::{Place, Registry, RespondentInput};
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, TransactionTrait};
-use survey_definitions::{Answer, ItemKind, RegistryKind, SurveyDefinition, normalize};
+use survey_definitions::{Answer, ItemKind, RegistryKind, SurveyDefinition};
 
 use super::entity::{
     answer, cleaning_decision, import_batch, imported_response, personal_answer, response,
@@ -25,7 +25,7 @@ pub struct RoundData {
     pub definition: SurveyDefinition,
     /// Registry of the round's year.
     pub registry: Registry,
-    /// Respondents: submitted web responses, then imported rows.
+    /// Respondents: web responses (sent in or drafts, not discarded), then imported rows.
     pub respondents: Vec<RespondentInput>,
     /// Cleaning decisions in the order they were made.
     pub decisions: Vec<Decision>,
@@ -45,7 +45,7 @@ pub struct Cleaned {
 
 impl Cleaned {
     /// The cleaning state as JSON (`omfang clean list` and the research API):
-    /// `{"respondents", "included", "flagged": [{"respondent", "analysable",
+    /// `{"sample", "registry_year", "respondents", "included", "flagged": [{"respondent", "analysable",
     /// "included", "duplicate", "decision"}]}`, listing the respondents that
     /// are not analysable, flagged as duplicates, or decided on.
     pub fn summary(&self) -> serde_json::Value {
@@ -64,6 +64,8 @@ impl Cleaned {
             })
             .collect();
         serde_json::json!({
+            "sample": cl.sample.name(),
+            "registry_year": ds.registry_year,
             "respondents": ds.len(),
             "included": cl.included.iter().filter(|&&i| i).count(),
             "flagged": flagged,
@@ -71,8 +73,12 @@ impl Cleaned {
     }
 }
 
-/// Loads a round and cleans it.
-pub async fn cleaned(db: &DatabaseConnection, survey_id: &str) -> Result<Cleaned, Error> {
+/// Loads a round and cleans it for a sample.
+pub async fn cleaned(
+    db: &DatabaseConnection,
+    survey_id: &str,
+    sample: analysis::clean::Sample,
+) -> Result<Cleaned, Error> {
     let data = load(db, survey_id).await?;
     let dataset = analysis::dataset::Dataset::build(
         &data.definition,
@@ -82,7 +88,7 @@ pub async fn cleaned(db: &DatabaseConnection, survey_id: &str) -> Result<Cleaned
     let roles = analysis::clean::Roles::of(&data.definition).ok_or_else(|| {
         Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
     })?;
-    let cleaning = analysis::clean::clean(&dataset, &roles, &data.decisions);
+    let cleaning = analysis::clean::clean(&dataset, &roles, &data.decisions, sample);
     Ok(Cleaned {
         data,
         dataset,
@@ -131,12 +137,14 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
     let mut respondents = Vec::new();
     let responses = response::Entity::find()
         .filter(response::Column::RoundId.eq(round.id))
-        .filter(response::Column::Status.eq("submitted"))
+        // Drafts too (the report's sample takes every analysable
+        // response); a discarded draft is analysed nowhere.
+        .filter(response::Column::Status.ne(super::journey::DISCARDED))
         .order_by_asc(response::Column::Id)
         .all(db)
         .await?;
     let mut answers: BTreeMap<i32, BTreeMap<String, Answer>> = BTreeMap::new();
-    // One query for all answers of the round's submitted responses.
+    // One query for all answers of the round's responses.
     let ids: Vec<i32> = responses.iter().map(|r| r.id).collect();
     // Personal answers (kept apart) are read too: exports leave them out
     // unless an administrator turns them on for that export.
@@ -177,6 +185,7 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
         respondents.push(RespondentInput {
             key: format!("svar-{}", r.id),
             answers: a,
+            submitted: r.status == super::journey::SUBMITTED,
         });
     }
     for row in imported_response::Entity::find()
@@ -197,6 +206,7 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
         respondents.push(RespondentInput {
             key: format!("import-{}-{}", row.batch_id, row.row_number),
             answers: a,
+            submitted: true,
         });
     }
     let decisions = cleaning_decision::Entity::find()
@@ -279,8 +289,7 @@ pub async fn import(
     let round = round::find(db, survey_id).await?;
     let def = round.parsed()?;
     let registry = registry(db, round.registry_year).await?;
-    let items = registry_items(&def);
-    let rows = parse_import(&def, &registry, &items, bytes)?;
+    let rows = analysis::import::parse(&def, &registry, bytes)?;
     let txn = db.begin().await?;
     let batch = import_batch::ActiveModel {
         round_id: Set(round.id),
@@ -323,191 +332,6 @@ pub async fn import(
     txn.commit().await?;
     Ok(n)
 }
-
-struct ImportRow {
-    line: usize,
-    municipality: String,
-    district: Option<String>,
-    answers: BTreeMap<String, Answer>,
-}
-
-fn parse_import(
-    def: &SurveyDefinition,
-    registry: &Registry,
-    items: &RegistryItems,
-    bytes: &[u8],
-) -> Result<Vec<ImportRow>, Error> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Error::BadRequest(format!("the file is not UTF-8: {e}")))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::BadRequest(format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    let vars = variables(def);
-    let mut columns = Vec::new();
-    let mut unknown = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        match vars.iter().find(|v| &v.name == h) {
-            // Variables analysis derives (concepts, derived, the key) are ignored on import.
-            Some(v) => {
-                if let Source::Item { item, part } = &v.source {
-                    columns.push((i, item.clone(), *part));
-                }
-            }
-            None if IGNORED.contains(&h.as_str()) => {}
-            None => unknown.push(h.clone()),
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(Error::Import(vec![format!(
-            "line 1: unknown column(s) {}; columns are named by the codebook's variables",
-            unknown.join(", ")
-        )]));
-    }
-    let municipality_item = items
-        .municipality
-        .clone()
-        .ok_or_else(|| Error::BadRequest("the definition has no municipality item".into()))?;
-    if !columns
-        .iter()
-        .any(|(_, item, _)| *item == municipality_item)
-    {
-        return Err(Error::Import(vec![format!(
-            "line 1: no column for the municipality ({})",
-            def.item(&municipality_item)
-                .map_or("kommune", |i| i.variable.as_str())
-        )]));
-    }
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let mut raw: BTreeMap<String, Answer> = BTreeMap::new();
-        let mut row_errors = Vec::new();
-        for (i, item_id, part) in &columns {
-            let cell = record.get(*i).unwrap_or("").trim();
-            if cell.is_empty() {
-                continue;
-            }
-            let column = &headers[*i];
-            match part {
-                Part::Whole => {
-                    raw.insert(item_id.clone(), Answer::Text(cell.to_owned()));
-                }
-                Part::Option(code) => {
-                    let list = raw
-                        .entry(item_id.clone())
-                        .or_insert_with(|| Answer::List(Vec::new()));
-                    match (cell, list) {
-                        ("1", Answer::List(l)) => l.push(Answer::Number(*code as f64)),
-                        ("0", _) => {}
-                        _ => row_errors.push(format!(
-                            "{column} = {cell:?}: bruk 1 (valgt) eller 0 (ikke valgt)"
-                        )),
-                    }
-                }
-                Part::Row(code) => {
-                    if let Answer::Map(m) = raw
-                        .entry(item_id.clone())
-                        .or_insert_with(|| Answer::Map(BTreeMap::new()))
-                    {
-                        m.insert(code.to_string(), Answer::Text(cell.to_owned()));
-                    }
-                }
-                Part::Lower | Part::Upper => {
-                    let key = if *part == Part::Lower {
-                        "lower"
-                    } else {
-                        "upper"
-                    };
-                    if let Answer::Map(m) = raw
-                        .entry(item_id.clone())
-                        .or_insert_with(|| Answer::Map(BTreeMap::new()))
-                    {
-                        m.insert(key.to_owned(), Answer::Text(cell.to_owned()));
-                    }
-                }
-            }
-        }
-        let mut answers = BTreeMap::new();
-        for (id, answer) in raw {
-            let Some(item) = def.item(&id) else { continue };
-            match normalize(item, &answer) {
-                Ok(Answer::Null) => {}
-                Ok(a) => {
-                    answers.insert(id, a);
-                }
-                Err(message) => {
-                    row_errors.push(format!("{} ({}): {message}", item.variable, item.id))
-                }
-            }
-        }
-        let municipality = match answers.get(&municipality_item) {
-            Some(Answer::Text(m)) if registry.municipalities.contains_key(m) => m.clone(),
-            Some(Answer::Text(m)) => {
-                row_errors.push(format!(
-                    "kommune {m:?} finnes ikke i registeret for {}",
-                    registry.year
-                ));
-                String::new()
-            }
-            _ => {
-                row_errors.push("kommune mangler".into());
-                String::new()
-            }
-        };
-        let district = items.district.as_ref().and_then(|d| match answers.get(d) {
-            Some(Answer::Text(t)) => Some(t.clone()),
-            _ => None,
-        });
-        if row_errors.is_empty() {
-            out.push(ImportRow {
-                line,
-                municipality,
-                district,
-                answers,
-            });
-        } else {
-            errors.push(format!("line {line}: {}", row_errors.join("; ")));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Import(errors));
-    }
-    if out.is_empty() {
-        return Err(Error::Import(vec!["the file has no rows".into()]));
-    }
-    Ok(out)
-}
-
-/// Columns of omfang's own data export that analysis adds and import ignores.
-const IGNORED: &[&str] = &[
-    "analyserbar",
-    "i_utvalg",
-    "mulig_duplikat",
-    "beslutning",
-    "beslutning_av",
-    "beslutning_grunn",
-];
 
 /// Records a keep/drop decision; the respondent must exist in the round.
 pub async fn decide(

@@ -32,6 +32,32 @@ pub struct CrosstabQuery {
     pub rule: Option<String>,
     /// Hide counts below this.
     pub suppress_below: Option<u64>,
+    /// `analysable` (default: every response with municipality and service
+    /// type answered, drafts included, as the report's §2.3) or `submitted`.
+    pub sample: Option<String>,
+    /// Add a «Totalt» column.
+    pub total: Option<bool>,
+}
+
+/// The sample named in a query.
+pub fn sample(name: Option<&str>) -> Result<analysis::clean::Sample, ApiError> {
+    use analysis::clean::Sample;
+    match name.unwrap_or("analysable") {
+        "analysable" => Ok(Sample::Analysable),
+        "submitted" => Ok(Sample::Submitted),
+        other => Err(ApiError::BadRequest(format!(
+            "sample `{other}`: use sample=analysable|submitted"
+        ))),
+    }
+}
+
+/// Query of the cleaning state.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SampleQuery {
+    /// `analysable` (default) or `submitted`.
+    pub sample: Option<String>,
 }
 
 fn unit(query: &CrosstabQuery) -> Result<analysis::clean::Unit, ApiError> {
@@ -62,8 +88,10 @@ pub async fn crosstab(
         by: query.by.clone(),
         unit: unit(&query)?,
         suppress_below: query.suppress_below,
+        total: query.total.unwrap_or(false),
     };
-    let c = crate::db::analysis::cleaned(&state.db, &survey).await?;
+    let sample = sample(query.sample.as_deref())?;
+    let c = crate::db::analysis::cleaned(&state.db, &survey, sample).await?;
     let table = analysis::crosstab::crosstab(&c.dataset, &c.roles, &c.cleaning, &request)
         .map_err(crate::Error::from)?;
     accounts::audit(
@@ -71,8 +99,8 @@ pub async fn crosstab(
         &user.user.email,
         "export",
         &format!(
-            "crosstab {survey} item={} by={} unit={}",
-            query.item, query.by, table.unit
+            "crosstab {survey} item={} by={} unit={} sample={}",
+            query.item, query.by, table.unit, table.sample
         ),
     )
     .await?;
@@ -80,13 +108,15 @@ pub async fn crosstab(
 }
 
 /// `GET /api/research/rounds/{survey}/cleaning`: respondents, analytic sample and flags.
-#[utoipa::path(get, path = "/api/research/rounds/{survey}/cleaning", tag = "research", params(("survey" = String, Path)), responses((status = 200, description = "Counts and flagged respondents", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/cleaning", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, description = "Counts and flagged respondents", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn cleaning(
     State(state): State<AppState>,
     Authorized(user): Researcher,
     Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<SampleQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let c = crate::db::analysis::cleaned(&state.db, &survey).await?;
+    let sample = sample(query.sample.as_deref())?;
+    let c = crate::db::analysis::cleaned(&state.db, &survey, sample).await?;
     accounts::audit(&state.db, &user.user.email, "read_cleaning", &survey).await?;
     Ok(Json(c.summary()))
 }

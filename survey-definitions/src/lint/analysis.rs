@@ -205,13 +205,16 @@ impl Linter<'_> {
                 }
                 continue;
             };
-            if item.kind.is_choice() != reference.kind.is_choice() {
+            if item.kind.shape() != reference.kind.shape() {
                 self.report(
                     Level::Error,
                     item.span,
                     format!(
-                        "item {}: concept `{key}` mixes choice and non-choice items",
-                        item.id
+                        "item {}: concept `{key}` joins a {} with the reference item's {} ({}); analysis would drop its answers",
+                        item.id,
+                        item.kind.name(),
+                        reference.kind.name(),
+                        reference.id
                     ),
                 );
                 continue;

@@ -23,18 +23,31 @@
 //!
 //! Columns are stored by type (integers with a missing sentinel, decimals
 //! with NaN, text as options) so a million respondents fit in memory.
+//!
+//! A cell is a value, *missing* (asked, not answered) or *not asked* (the
+//! item was hidden by the questionnaire's skip logic under the
+//! respondent's final answers; see [`cells`]). Both kinds of empty are
+//! left out of every count and test; exports tell them apart.
+
+mod cells;
+mod variables;
+
+pub use variables::variables;
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use survey_definitions::{
-    Answer, Derived, DerivedFrom, Item, ItemKind, RegistryField, SurveyDefinition,
-};
+use survey_definitions::{Answer, ItemKind, SurveyDefinition};
 
-use crate::SizeClass;
+use cells::{Cell, Row};
 
 /// Missing value in integer columns.
 pub const MISSING: i32 = i32::MIN;
+/// Not-asked value in integer columns.
+pub const NOT_ASKED: i32 = i32::MIN + 1;
+/// Not asked, in decimal columns: a NaN with its own payload (every NaN
+/// reads as empty; only this one as not asked).
+const NOT_ASKED_BITS: u64 = 0x7FF8_0000_0000_0A5C;
 
 /// One respondent's answers as analysis receives them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,6 +56,8 @@ pub struct RespondentInput {
     pub key: String,
     /// Answers by item id, normalised by the engine.
     pub answers: BTreeMap<String, Answer>,
+    /// Sent in (imported rows count as sent in); drafts are not.
+    pub submitted: bool,
 }
 
 /// Registry facts about one municipality.
@@ -190,7 +205,7 @@ impl Column {
     /// The value at `row` as a number, if it is one and present.
     pub fn number(&self, row: usize) -> Option<f64> {
         match self {
-            Column::Int(v) => (v[row] != MISSING).then_some(v[row] as f64),
+            Column::Int(v) => (v[row] > NOT_ASKED).then_some(v[row] as f64),
             Column::Float(v) => (!v[row].is_nan()).then_some(v[row]),
             Column::Text(_) => None,
         }
@@ -199,11 +214,21 @@ impl Column {
     /// The value at `row` as text ("" when missing; numbers without `.0`).
     pub fn text(&self, row: usize) -> String {
         match self {
-            Column::Int(v) if v[row] == MISSING => String::new(),
+            Column::Int(v) if v[row] <= NOT_ASKED => String::new(),
             Column::Int(v) => v[row].to_string(),
             Column::Float(v) if v[row].is_nan() => String::new(),
             Column::Float(v) => survey_definitions::format_number(v[row]).replace(',', "."),
             Column::Text(v) => v[row].as_deref().unwrap_or("").to_owned(),
+        }
+    }
+
+    /// True when the item was not asked (hidden by the skip logic).
+    pub fn is_not_asked(&self, row: usize) -> bool {
+        match self {
+            Column::Int(v) => v[row] == NOT_ASKED,
+            Column::Float(v) => v[row].to_bits() == NOT_ASKED_BITS,
+            // Empty text is stored as missing, so "" is free to mark not asked.
+            Column::Text(v) => v[row].as_deref() == Some(""),
         }
     }
 
@@ -230,9 +255,9 @@ impl Column {
     /// True when the value at `row` is missing.
     pub fn is_missing(&self, row: usize) -> bool {
         match self {
-            Column::Int(v) => v[row] == MISSING,
+            Column::Int(v) => v[row] <= NOT_ASKED,
             Column::Float(v) => v[row].is_nan(),
-            Column::Text(v) => v[row].is_none(),
+            Column::Text(v) => v[row].as_deref().is_none_or(str::is_empty),
         }
     }
 
@@ -247,9 +272,12 @@ impl Column {
     fn push(&mut self, cell: Cell) {
         match (self, cell) {
             (Column::Int(v), Cell::Num(x)) => v.push(x as i32),
+            (Column::Int(v), Cell::NotAsked) => v.push(NOT_ASKED),
             (Column::Int(v), _) => v.push(MISSING),
             (Column::Float(v), Cell::Num(x)) => v.push(x),
+            (Column::Float(v), Cell::NotAsked) => v.push(f64::from_bits(NOT_ASKED_BITS)),
             (Column::Float(v), _) => v.push(f64::NAN),
+            (Column::Text(v), Cell::NotAsked) => v.push(Some("".into())),
             (Column::Text(v), Cell::Text(t)) => v.push(Some(t.into_boxed_str())),
             (Column::Text(v), Cell::Num(x)) => {
                 v.push(Some(survey_definitions::format_number(x).into_boxed_str()))
@@ -273,12 +301,6 @@ impl Column {
     }
 }
 
-enum Cell {
-    Missing,
-    Num(f64),
-    Text(String),
-}
-
 /// The dataset of one round.
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -292,212 +314,9 @@ pub struct Dataset {
     pub variables: Vec<Variable>,
     /// One column per variable.
     pub columns: Vec<Column>,
+    /// Per respondent: sent in (else a draft).
+    pub submitted: Vec<bool>,
     index: HashMap<String, usize>,
-}
-
-/// The variables a definition exports, in order.
-pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
-    let mut out = vec![Variable {
-        name: "respondent".into(),
-        label: "Respondent".into(),
-        source: Source::Key,
-        storage: Storage::Text,
-        measure: Measure::Nominal,
-        value_labels: Vec::new(),
-        aggregate: Aggregate::First,
-        personal: false,
-    }];
-    for item in &def.items {
-        expand(item, &item.variable, &item.text, &mut out, |part| {
-            Source::Item {
-                item: item.id.clone(),
-                part,
-            }
-        });
-    }
-    for (key, concept) in &def.concepts {
-        if let Some(reference) = def.item(&concept.reference) {
-            expand(
-                reference,
-                &concept.variable,
-                &concept.label,
-                &mut out,
-                |part| Source::Concept {
-                    concept: key.clone(),
-                    part,
-                },
-            );
-        }
-    }
-    for d in &def.derived {
-        let labels: Vec<(i64, String)> =
-            d.values.iter().map(|v| (v.code, v.label.clone())).collect();
-        let source = |part| Source::Derived {
-            derived: d.variable.clone(),
-            part,
-        };
-        match d.from {
-            DerivedFrom::Recode => out.push(Variable {
-                name: d.variable.clone(),
-                label: d.label.clone(),
-                source: source(Part::Whole),
-                storage: Storage::Int,
-                measure: Measure::Nominal,
-                value_labels: labels,
-                aggregate: Aggregate::First,
-                personal: false,
-            }),
-            DerivedFrom::Registry => {
-                let (storage, measure, value_labels) = match d.field {
-                    Some(RegistryField::SizeClass) => (
-                        Storage::Int,
-                        Measure::Ordinal,
-                        [SizeClass::Small, SizeClass::Medium, SizeClass::Large]
-                            .iter()
-                            .map(|c| (i64::from(c.code()), c.label().to_owned()))
-                            .collect(),
-                    ),
-                    Some(RegistryField::Population) => (Storage::Int, Measure::Scale, Vec::new()),
-                    _ => (Storage::Text, Measure::Nominal, Vec::new()),
-                };
-                out.push(Variable {
-                    name: d.variable.clone(),
-                    label: d.label.clone(),
-                    source: source(Part::Whole),
-                    storage,
-                    measure,
-                    value_labels,
-                    aggregate: Aggregate::First,
-                    personal: false,
-                });
-            }
-            DerivedFrom::GridGroups => {
-                for v in &d.values {
-                    out.push(Variable {
-                        name: format!("{}_g{}", d.variable, v.code),
-                        label: format!("{}: {}", d.label, v.label),
-                        source: source(Part::Row(v.code)),
-                        storage: Storage::Int,
-                        measure: Measure::Scale,
-                        value_labels: Vec::new(),
-                        aggregate: Aggregate::Sum,
-                        personal: false,
-                    });
-                }
-            }
-        }
-    }
-    out
-}
-
-fn expand(
-    item: &Item,
-    name: &str,
-    label: &str,
-    out: &mut Vec<Variable>,
-    source: impl Fn(Part) -> Source,
-) {
-    let options = |item: &Item| -> Vec<(i64, String)> {
-        item.options()
-            .iter()
-            .map(|o| (o.code, o.label.clone()))
-            .collect()
-    };
-    let var = |name: String, label: String, part, storage, measure, value_labels| {
-        let aggregate = match (part, &item.kind) {
-            (Part::Option(_) | Part::Upper, _) => Aggregate::Max,
-            (Part::Lower, _) => Aggregate::Min,
-            (_, ItemKind::Percent) => Aggregate::Mean,
-            (_, _) if measure == Measure::Scale => Aggregate::Sum,
-            _ => Aggregate::First,
-        };
-        Variable {
-            name,
-            label,
-            source: source(part),
-            storage,
-            measure,
-            value_labels,
-            aggregate,
-            personal: item.personal,
-        }
-    };
-    match &item.kind {
-        ItemKind::SingleChoice { .. } => out.push(var(
-            name.into(),
-            label.into(),
-            Part::Whole,
-            Storage::Int,
-            Measure::Nominal,
-            options(item),
-        )),
-        ItemKind::Integer { .. } | ItemKind::Percent => out.push(var(
-            name.into(),
-            label.into(),
-            Part::Whole,
-            Storage::Int,
-            Measure::Scale,
-            Vec::new(),
-        )),
-        ItemKind::Decimal { .. } => out.push(var(
-            name.into(),
-            label.into(),
-            Part::Whole,
-            Storage::Float,
-            Measure::Scale,
-            Vec::new(),
-        )),
-        ItemKind::MultipleChoice { options: opts, .. } => {
-            for o in opts {
-                out.push(var(
-                    format!("{name}_k{}", o.code),
-                    format!("{label}: {}", o.label),
-                    Part::Option(o.code),
-                    Storage::Int,
-                    Measure::Nominal,
-                    vec![(0, "Ikke valgt".into()), (1, "Valgt".into())],
-                ));
-            }
-        }
-        ItemKind::CountGrid { rows, .. } => {
-            for r in rows {
-                out.push(var(
-                    format!("{name}_r{}", r.code),
-                    format!("{label}: {}", r.label),
-                    Part::Row(r.code),
-                    Storage::Int,
-                    Measure::Scale,
-                    Vec::new(),
-                ));
-            }
-        }
-        ItemKind::AgeRange { .. } => {
-            for (suffix, word, part) in [
-                ("nedre", "nedre", Part::Lower),
-                ("ovre", "øvre", Part::Upper),
-            ] {
-                out.push(var(
-                    format!("{name}_{suffix}"),
-                    format!("{label} ({word} grense)"),
-                    part,
-                    Storage::Int,
-                    Measure::Scale,
-                    Vec::new(),
-                ));
-            }
-        }
-        ItemKind::Text { .. }
-        | ItemKind::LongText { .. }
-        | ItemKind::Specify { .. }
-        | ItemKind::Registry { .. } => out.push(var(
-            name.into(),
-            label.into(),
-            Part::Whole,
-            Storage::Text,
-            Measure::Nominal,
-            Vec::new(),
-        )),
-    }
 }
 
 /// Builds datasets row by row.
@@ -507,6 +326,7 @@ pub struct DatasetBuilder<'a> {
     variables: Vec<Variable>,
     columns: Vec<Column>,
     municipality_item: Option<&'a str>,
+    submitted: Vec<bool>,
 }
 
 impl<'a> DatasetBuilder<'a> {
@@ -536,28 +356,24 @@ impl<'a> DatasetBuilder<'a> {
             variables,
             columns,
             municipality_item,
+            submitted: Vec::with_capacity(capacity),
         }
     }
 
     /// Adds one respondent.
-    pub fn push(&mut self, row: &RespondentInput) {
+    pub fn push(&mut self, input: &RespondentInput) {
+        let row = Row::new(self.def, &input.answers);
+        self.submitted.push(input.submitted);
         for (variable, column) in self.variables.iter().zip(self.columns.iter_mut()) {
             let cell = match &variable.source {
-                Source::Key => Cell::Text(row.key.clone()),
+                Source::Key => Cell::Text(input.key.clone()),
                 Source::Item { item, part } => match self.def.item(item) {
-                    Some(item) => cell_of(item, row.answers.get(&item.id), *part, None),
+                    Some(item) => row.item(item, *part, false),
                     None => Cell::Missing,
                 },
-                Source::Concept { concept, part } => concept_cell(self.def, row, concept, *part),
+                Source::Concept { concept, part } => row.concept(concept, *part),
                 Source::Derived { derived, part } => match self.def.derived(derived) {
-                    Some(d) => derived_cell(
-                        self.def,
-                        self.registry,
-                        row,
-                        d,
-                        *part,
-                        self.municipality_item,
-                    ),
+                    Some(d) => row.derived(self.registry, d, *part, self.municipality_item),
                     None => Cell::Missing,
                 },
             };
@@ -584,6 +400,7 @@ impl<'a> DatasetBuilder<'a> {
                 .collect(),
             variables: self.variables,
             columns: self.columns,
+            submitted: self.submitted,
             index,
         }
     }
@@ -637,150 +454,6 @@ impl Dataset {
             })
             .map(|(i, _)| i)
             .collect()
-    }
-}
-
-/// The number (code, count) of an answer part; `concept_item` maps codes
-/// onto a concept's codes.
-fn cell_of(item: &Item, answer: Option<&Answer>, part: Part, concept_item: Option<&Item>) -> Cell {
-    let Some(answer) = answer else {
-        return Cell::Missing;
-    };
-    let map = |code: f64| match concept_item {
-        Some(i) => i.concept_code(code as i64) as f64,
-        None => code,
-    };
-    let num = |a: &Answer| match a {
-        Answer::Number(n) => Some(*n),
-        Answer::Text(t) => survey_definitions::parse_decimal(t),
-        _ => None,
-    };
-    match (part, answer) {
-        (_, Answer::Null) => Cell::Missing,
-        (Part::Whole, Answer::Text(t))
-            if !matches!(
-                item.kind,
-                ItemKind::SingleChoice { .. }
-                    | ItemKind::Integer { .. }
-                    | ItemKind::Decimal { .. }
-                    | ItemKind::Percent
-            ) =>
-        {
-            if t.is_empty() {
-                Cell::Missing
-            } else {
-                Cell::Text(t.clone())
-            }
-        }
-        (Part::Whole, a) => num(a).map_or(Cell::Missing, |n| {
-            if item.kind.is_choice() {
-                Cell::Num(map(n))
-            } else {
-                Cell::Num(n)
-            }
-        }),
-        (Part::Option(code), Answer::List(codes)) => {
-            let chosen = codes.iter().filter_map(num).any(|c| map(c) as i64 == code);
-            Cell::Num(if chosen { 1.0 } else { 0.0 })
-        }
-        (Part::Row(code), Answer::Map(rows)) => rows
-            .get(&code.to_string())
-            .and_then(num)
-            .map_or(Cell::Missing, Cell::Num),
-        (Part::Lower, Answer::Map(m)) => m
-            .get("lower")
-            .and_then(num)
-            .map_or(Cell::Missing, Cell::Num),
-        (Part::Upper, Answer::Map(m)) => m
-            .get("upper")
-            .and_then(num)
-            .map_or(Cell::Missing, Cell::Num),
-        _ => Cell::Missing,
-    }
-}
-
-/// The concept's value from the first of its items (in questionnaire order) that was answered.
-fn concept_cell(def: &SurveyDefinition, row: &RespondentInput, concept: &str, part: Part) -> Cell {
-    for item in def
-        .items
-        .iter()
-        .filter(|i| i.concept.as_deref() == Some(concept))
-    {
-        if let Some(a) = row.answers.get(&item.id).filter(|a| **a != Answer::Null) {
-            return cell_of(item, Some(a), part, Some(item));
-        }
-    }
-    Cell::Missing
-}
-
-fn derived_cell(
-    def: &SurveyDefinition,
-    registry: &Registry,
-    row: &RespondentInput,
-    d: &Derived,
-    part: Part,
-    municipality_item: Option<&str>,
-) -> Cell {
-    match d.from {
-        DerivedFrom::Recode => {
-            let Some(item) = d.item.as_deref().and_then(|id| def.item(id)) else {
-                return Cell::Missing;
-            };
-            let source = match &item.concept {
-                Some(c) => concept_cell(def, row, c, Part::Whole),
-                None => cell_of(item, row.answers.get(&item.id), Part::Whole, None),
-            };
-            let Cell::Num(code) = source else {
-                return Cell::Missing;
-            };
-            d.values
-                .iter()
-                .find(|v| v.from.contains(&(code as i64)))
-                .map_or(Cell::Missing, |v| Cell::Num(v.code as f64))
-        }
-        DerivedFrom::Registry => {
-            let id = d.item.as_deref().or(municipality_item).unwrap_or_default();
-            let Some(Answer::Text(number)) = row.answers.get(id) else {
-                return Cell::Missing;
-            };
-            let Some(place) = registry.municipalities.get(number) else {
-                return Cell::Missing;
-            };
-            match d.field {
-                Some(RegistryField::SizeClass) => {
-                    Cell::Num(f64::from(SizeClass::of(place.population).code()))
-                }
-                Some(RegistryField::Population) => Cell::Num(f64::from(place.population)),
-                Some(RegistryField::County) => Cell::Text(place.county_number.clone()),
-                None => Cell::Missing,
-            }
-        }
-        DerivedFrom::GridGroups => {
-            let Part::Row(group) = part else {
-                return Cell::Missing;
-            };
-            let Some(value) = d.values.iter().find(|v| v.code == group) else {
-                return Cell::Missing;
-            };
-            // A grid that was answered counts its empty rows as 0.
-            let concept = d.concept.as_deref().unwrap_or_default();
-            let answered = def.items.iter().any(|i| {
-                i.concept.as_deref() == Some(concept)
-                    && matches!(row.answers.get(&i.id), Some(Answer::Map(m)) if !m.is_empty())
-            });
-            if !answered {
-                return Cell::Missing;
-            }
-            let total: f64 = value
-                .from
-                .iter()
-                .map(|r| match concept_cell(def, row, concept, Part::Row(*r)) {
-                    Cell::Num(n) => n,
-                    _ => 0.0,
-                })
-                .sum();
-            Cell::Num(total)
-        }
     }
 }
 

@@ -1,0 +1,369 @@
+//! Cross-tabs: any item, concept or derived variable by a grouping, at the
+//! respondent or the municipality unit, with the report's tests.
+//!
+//! JSON contract (`omfang analyse crosstab --format json`): `{"item", "label",
+//! "kind", "by", "by_label", "unit", "unit_description", "sample",
+//! "sample_description", "registry_year", "n", "groups": [{"key", "label",
+//! "n", "unanswered", "not_asked"}], "categories": [{"code", "label"}], "counts": [[...]]
+//! (category × group; null where suppressed), "percents": [[...]] (column
+//! percentages 0–100), "summaries": [{"key", "n", "mean", "median"}],
+//! "tests": [{"name", "category", "statistic", "df", "p", "p_text",
+//! "effect_size", "effect_size_name", "method"}], "warnings": [...]}`.
+//! With a total asked for, the last group is `{"key": "total", "label":
+//! "Totalt"}` (every unit with a group); tests compare the groups only.
+//! `unanswered` counts units that were asked and did not answer,
+//! `not_asked` units the skip logic never showed the item; neither is in n.
+//!
+//! | kind | categories | percent of | tests |
+//! |---|---|---|---|
+//! | `single` (single choice, recode, size class) | codes | units answering, per group | χ² (and Fisher for 2×2) |
+//! | `multiple` (multiple choice) | options | units answering, per group | per option: χ² (and Fisher with two groups) |
+//! | `grid` (count grid, grid groups) | rows | the group's total count | χ² on pooled counts |
+//! | `numeric` (integer, decimal, percent) | – | – | Mann-Whitney (2 groups), Kruskal-Wallis (3+) |
+
+mod render;
+mod select;
+mod tabulate;
+
+use serde::Serialize;
+
+use crate::clean::{Cleaning, Roles, Sample, Unit, UnitRows, units};
+use crate::dataset::{Dataset, Measure, Part, Source, Storage};
+use crate::{AnalysisError, stats};
+
+pub use select::resolve;
+use select::{by_variable, grouping};
+use tabulate::{Input, Tabulation};
+
+/// What kind of table a variable makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Single choice, recode, size class.
+    Single,
+    /// Multiple choice (each option).
+    Multiple,
+    /// Count grid or grid groups (pooled counts).
+    Grid,
+    /// Numbers (integer, decimal, percent, age bounds).
+    Numeric,
+}
+
+/// A group (column of the table).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// Code or key.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Units in the group that answered the item.
+    pub n: u64,
+    /// Units in the group asked the item that did not answer it.
+    pub unanswered: u64,
+    /// Units in the group the skip logic did not show the item.
+    pub not_asked: u64,
+}
+
+/// A category (row of the table).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    /// Code (option, row or group code).
+    pub code: i64,
+    /// Label.
+    pub label: String,
+}
+
+/// One test in a cross-tab.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrosstabTest {
+    /// `chi2`, `fisher`, `mannwhitney` or `kruskal`.
+    pub name: String,
+    /// The option tested (multiple choice), else null.
+    pub category: Option<i64>,
+    /// Test statistic.
+    pub statistic: f64,
+    /// Degrees of freedom, if any.
+    pub df: Option<f64>,
+    /// p-value.
+    pub p: f64,
+    /// p as the report writes it.
+    pub p_text: String,
+    /// Effect size.
+    pub effect_size: f64,
+    /// Its name.
+    pub effect_size_name: String,
+    /// `exact` or `asymptotic`.
+    pub method: stats::Method,
+}
+
+/// A finished cross-tab: the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Crosstab {
+    /// What was tabulated (item id, concept key or variable name).
+    pub item: String,
+    /// Its label.
+    pub label: String,
+    /// `single`, `multiple`, `grid` or `numeric`.
+    pub kind: Kind,
+    /// The grouping asked for.
+    pub by: String,
+    /// Its label.
+    pub by_label: String,
+    /// Unit name.
+    pub unit: &'static str,
+    /// Unit description (Norwegian).
+    pub unit_description: &'static str,
+    /// Sample name (`analysable` or `submitted`).
+    pub sample: &'static str,
+    /// Sample description (Norwegian).
+    pub sample_description: &'static str,
+    /// The registry year that sizes and places municipalities.
+    pub registry_year: i32,
+    /// Units that answered, over all groups (not the total column).
+    pub n: u64,
+    /// Groups in order.
+    pub groups: Vec<Group>,
+    /// Categories in order.
+    pub categories: Vec<Category>,
+    /// Counts, category × group; `None` where suppressed.
+    pub counts: Vec<Vec<Option<u64>>>,
+    /// Column percentages, category × group; `None` where suppressed or n = 0.
+    pub percents: Vec<Vec<Option<f64>>>,
+    /// Numeric items: n, mean and median per group.
+    pub summaries: Vec<stats::GroupSummary>,
+    /// Tests.
+    pub tests: Vec<CrosstabTest>,
+    /// Warnings (small expected counts, suppression, …).
+    pub warnings: Vec<String>,
+}
+
+/// What to tabulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrosstabRequest {
+    /// Item id, concept key, derived variable or export variable.
+    pub item: String,
+    /// `service-type`, `size-class`, `county`, `branch` or a variable name.
+    pub by: String,
+    /// Unit of analysis.
+    pub unit: Unit,
+    /// Suppress counts from 1 to this number − 1 (publication rule).
+    pub suppress_below: Option<u64>,
+    /// Add a «Totalt» column.
+    pub total: bool,
+}
+
+/// Builds a cross-tab.
+pub fn crosstab(
+    ds: &Dataset,
+    roles: &Roles,
+    cleaning: &Cleaning,
+    request: &CrosstabRequest,
+) -> Result<Crosstab, AnalysisError> {
+    let units = units(ds, roles, cleaning, request.unit);
+    crosstab_units(ds, roles, cleaning.sample, &units, request)
+}
+
+/// The kind of table the variables make.
+fn kind_of(vars: &[(usize, &crate::dataset::Variable)], item: &str) -> Result<Kind, AnalysisError> {
+    let first = vars[0].1;
+    let part = match &first.source {
+        Source::Item { part, .. } | Source::Concept { part, .. } | Source::Derived { part, .. } => {
+            *part
+        }
+        Source::Key => Part::Whole,
+    };
+    Ok(match (first.storage, part) {
+        (Storage::Text, _) => {
+            return Err(AnalysisError::Input(format!(
+                "{item} is text; cross-tabs need codes or numbers"
+            )));
+        }
+        (_, Part::Option(_)) if !matches!(first.source, Source::Derived { .. }) => Kind::Multiple,
+        (_, Part::Row(_)) => Kind::Grid,
+        _ if vars.len() == 1 && first.measure != Measure::Scale => Kind::Single,
+        _ => Kind::Numeric,
+    })
+}
+
+/// Builds a cross-tab over units computed once (a report computes them
+/// once for all its tables).
+pub fn crosstab_units(
+    ds: &Dataset,
+    roles: &Roles,
+    sample: Sample,
+    units: &[UnitRows],
+    request: &CrosstabRequest,
+) -> Result<Crosstab, AnalysisError> {
+    let vars = resolve(ds, &request.item)?;
+    let by_index = by_variable(ds, roles, &request.by)?;
+    let by_var = &ds.variables[by_index];
+    let (group_of, mut group_keys) = grouping(ds, by_var, &ds.columns[by_index], units);
+    let keys: Vec<String> = group_keys.iter().map(|(k, _)| k.clone()).collect();
+    let kind = kind_of(&vars, &request.item)?;
+    let tabulate = |group_of: &[Option<usize>], keys: &[String]| {
+        let input = Input {
+            ds,
+            vars: &vars,
+            units,
+            group_of,
+            keys,
+        };
+        match kind {
+            Kind::Single => tabulate::single(&input),
+            Kind::Multiple => tabulate::multiple(&input),
+            Kind::Grid => tabulate::grid(&input),
+            Kind::Numeric => tabulate::numeric(&input, &request.item),
+        }
+    };
+    let mut t = tabulate(&group_of, &keys);
+    let mut empty = empties(ds, &vars, units, &group_of, keys.len());
+    if request.total {
+        let all: Vec<Option<usize>> = group_of.iter().map(|g| g.map(|_| 0)).collect();
+        let whole = tabulate(&all, &["total".to_owned()]);
+        append_total(&mut t, whole);
+        let sum = empty.iter().fold((0, 0), |a, e| (a.0 + e.0, a.1 + e.1));
+        empty.push(sum);
+        group_keys.push(("total".into(), "Totalt".into()));
+    }
+    let label = item_label(vars[0].1, vars.len());
+    finish(
+        request,
+        ds,
+        sample,
+        label,
+        kind,
+        &by_var.label,
+        group_keys,
+        empty,
+        t,
+    )
+}
+
+/// Per group: units asked that did not answer, and units not asked.
+fn empties(
+    ds: &Dataset,
+    vars: &[(usize, &crate::dataset::Variable)],
+    units: &[UnitRows],
+    group_of: &[Option<usize>],
+    groups: usize,
+) -> Vec<(u64, u64)> {
+    let mut out = vec![(0, 0); groups];
+    for (u, g) in units.iter().zip(group_of) {
+        let Some(g) = g else { continue };
+        let answered = vars
+            .iter()
+            .any(|(vi, v)| select::unit_value(v, &ds.columns[*vi], u).is_some());
+        if answered {
+            continue;
+        }
+        let not_asked = u
+            .rows
+            .iter()
+            .all(|&r| vars.iter().all(|(vi, _)| ds.columns[*vi].is_not_asked(r)));
+        if not_asked {
+            out[*g].1 += 1;
+        } else {
+            out[*g].0 += 1;
+        }
+    }
+    out
+}
+
+/// Appends the one-group tabulation `whole` as the last column of `t`.
+fn append_total(t: &mut Tabulation, whole: Tabulation) {
+    t.n.extend(whole.n);
+    for (row, extra) in t.counts.iter_mut().zip(whole.counts) {
+        row.extend(extra);
+    }
+    for (row, extra) in t.percents.iter_mut().zip(whole.percents) {
+        row.extend(extra);
+    }
+    t.summaries.extend(whole.summaries);
+}
+
+fn item_label(first: &crate::dataset::Variable, parts: usize) -> String {
+    if parts > 1 {
+        first
+            .label
+            .rsplit_once(": ")
+            .map_or(first.label.clone(), |(l, _)| l.to_owned())
+    } else {
+        first.label.clone()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    request: &CrosstabRequest,
+    ds: &Dataset,
+    sample: Sample,
+    label: String,
+    kind: Kind,
+    by_label: &str,
+    groups: Vec<(String, String)>,
+    empty: Vec<(u64, u64)>,
+    t: Tabulation,
+) -> Result<Crosstab, AnalysisError> {
+    let Tabulation {
+        categories,
+        counts,
+        n,
+        percents,
+        summaries,
+        tests,
+        mut warnings,
+    } = t;
+    let mut shown_counts: Vec<Vec<Option<u64>>> = counts
+        .iter()
+        .map(|r| r.iter().map(|&c| Some(c)).collect())
+        .collect();
+    let mut shown_percents = percents;
+    if let Some(k) = request.suppress_below {
+        let mut suppressed = 0;
+        for (r, row) in counts.iter().enumerate() {
+            for (c, &count) in row.iter().enumerate() {
+                if count > 0 && count < k {
+                    shown_counts[r][c] = None;
+                    shown_percents[r][c] = None;
+                    suppressed += 1;
+                }
+            }
+        }
+        if suppressed > 0 {
+            warnings.push(format!("{suppressed} celle(r) med færre enn {k} er skjult"));
+        }
+    }
+    warnings.dedup();
+    let grouped = if request.total { n.len() - 1 } else { n.len() };
+    Ok(Crosstab {
+        item: request.item.clone(),
+        label,
+        kind,
+        by: request.by.clone(),
+        by_label: by_label.to_owned(),
+        unit: request.unit.name(),
+        unit_description: request.unit.description(),
+        sample: sample.name(),
+        sample_description: sample.description(),
+        registry_year: ds.registry_year,
+        n: n[..grouped].iter().sum(),
+        groups: groups
+            .into_iter()
+            .zip(n)
+            .zip(empty)
+            .map(|(((key, label), n), (unanswered, not_asked))| Group {
+                key,
+                label,
+                n,
+                unanswered,
+                not_asked,
+            })
+            .collect(),
+        categories,
+        counts: shown_counts,
+        percents: shown_percents,
+        summaries,
+        tests,
+        warnings,
+    })
+}

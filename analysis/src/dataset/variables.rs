@@ -1,0 +1,219 @@
+//! The variables a definition exports, and their names (see the table in
+//! the module above).
+
+use survey_definitions::{DerivedFrom, Item, ItemKind, RegistryField, SurveyDefinition};
+
+use super::{Aggregate, Measure, Part, Source, Storage, Variable};
+use crate::SizeClass;
+
+/// The variables a definition exports, in order.
+pub fn variables(def: &SurveyDefinition) -> Vec<Variable> {
+    let mut out = vec![Variable {
+        name: "respondent".into(),
+        label: "Respondent".into(),
+        source: Source::Key,
+        storage: Storage::Text,
+        measure: Measure::Nominal,
+        value_labels: Vec::new(),
+        aggregate: Aggregate::First,
+        personal: false,
+    }];
+    for item in &def.items {
+        expand(item, &item.variable, &item.text, &mut out, |part| {
+            Source::Item {
+                item: item.id.clone(),
+                part,
+            }
+        });
+    }
+    for (key, concept) in &def.concepts {
+        if let (Some(reference), Some(kind)) = (def.item(&concept.reference), def.concept_kind(key))
+        {
+            // The concept takes its widest member's shape (1.2 single
+            // choice joins 2.2 multiple choice as a multiple choice).
+            let shaped = Item {
+                kind,
+                ..reference.clone()
+            };
+            expand(
+                &shaped,
+                &concept.variable,
+                &concept.label,
+                &mut out,
+                |part| Source::Concept {
+                    concept: key.clone(),
+                    part,
+                },
+            );
+        }
+    }
+    for d in &def.derived {
+        let labels: Vec<(i64, String)> =
+            d.values.iter().map(|v| (v.code, v.label.clone())).collect();
+        let source = |part| Source::Derived {
+            derived: d.variable.clone(),
+            part,
+        };
+        match d.from {
+            DerivedFrom::Recode => out.push(Variable {
+                name: d.variable.clone(),
+                label: d.label.clone(),
+                source: source(Part::Whole),
+                storage: Storage::Int,
+                measure: Measure::Nominal,
+                value_labels: labels,
+                aggregate: Aggregate::First,
+                personal: false,
+            }),
+            DerivedFrom::Registry => {
+                let (storage, measure, value_labels) = match d.field {
+                    Some(RegistryField::SizeClass) => (
+                        Storage::Int,
+                        Measure::Ordinal,
+                        [SizeClass::Small, SizeClass::Medium, SizeClass::Large]
+                            .iter()
+                            .map(|c| (i64::from(c.code()), c.label().to_owned()))
+                            .collect(),
+                    ),
+                    Some(RegistryField::Population) => (Storage::Int, Measure::Scale, Vec::new()),
+                    _ => (Storage::Text, Measure::Nominal, Vec::new()),
+                };
+                out.push(Variable {
+                    name: d.variable.clone(),
+                    label: d.label.clone(),
+                    source: source(Part::Whole),
+                    storage,
+                    measure,
+                    value_labels,
+                    aggregate: Aggregate::First,
+                    personal: false,
+                });
+            }
+            DerivedFrom::GridGroups => {
+                for v in &d.values {
+                    out.push(Variable {
+                        name: format!("{}_g{}", d.variable, v.code),
+                        label: format!("{}: {}", d.label, v.label),
+                        source: source(Part::Row(v.code)),
+                        storage: Storage::Int,
+                        measure: Measure::Scale,
+                        value_labels: Vec::new(),
+                        aggregate: Aggregate::Sum,
+                        personal: false,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn expand(
+    item: &Item,
+    name: &str,
+    label: &str,
+    out: &mut Vec<Variable>,
+    source: impl Fn(Part) -> Source,
+) {
+    let options = |item: &Item| -> Vec<(i64, String)> {
+        item.options()
+            .iter()
+            .map(|o| (o.code, o.label.clone()))
+            .collect()
+    };
+    let var = |name: String, label: String, part, storage, measure, value_labels| {
+        let aggregate = match (part, &item.kind) {
+            (Part::Option(_) | Part::Upper, _) => Aggregate::Max,
+            (Part::Lower, _) => Aggregate::Min,
+            (_, ItemKind::Percent) => Aggregate::Mean,
+            (_, _) if measure == Measure::Scale => Aggregate::Sum,
+            _ => Aggregate::First,
+        };
+        Variable {
+            name,
+            label,
+            source: source(part),
+            storage,
+            measure,
+            value_labels,
+            aggregate,
+            personal: item.personal,
+        }
+    };
+    match &item.kind {
+        ItemKind::SingleChoice { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Int,
+            Measure::Nominal,
+            options(item),
+        )),
+        ItemKind::Integer { .. } | ItemKind::Percent => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Int,
+            Measure::Scale,
+            Vec::new(),
+        )),
+        ItemKind::Decimal { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Float,
+            Measure::Scale,
+            Vec::new(),
+        )),
+        ItemKind::MultipleChoice { options: opts, .. } => {
+            for o in opts {
+                out.push(var(
+                    format!("{name}_k{}", o.code),
+                    format!("{label}: {}", o.label),
+                    Part::Option(o.code),
+                    Storage::Int,
+                    Measure::Nominal,
+                    vec![(0, "Ikke valgt".into()), (1, "Valgt".into())],
+                ));
+            }
+        }
+        ItemKind::CountGrid { rows, .. } => {
+            for r in rows {
+                out.push(var(
+                    format!("{name}_r{}", r.code),
+                    format!("{label}: {}", r.label),
+                    Part::Row(r.code),
+                    Storage::Int,
+                    Measure::Scale,
+                    Vec::new(),
+                ));
+            }
+        }
+        ItemKind::AgeRange { .. } => {
+            for (suffix, word, part) in [
+                ("nedre", "nedre", Part::Lower),
+                ("ovre", "øvre", Part::Upper),
+            ] {
+                out.push(var(
+                    format!("{name}_{suffix}"),
+                    format!("{label} ({word} grense)"),
+                    part,
+                    Storage::Int,
+                    Measure::Scale,
+                    Vec::new(),
+                ));
+            }
+        }
+        ItemKind::Text { .. }
+        | ItemKind::LongText { .. }
+        | ItemKind::Specify { .. }
+        | ItemKind::Registry { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Text,
+            Measure::Nominal,
+            Vec::new(),
+        )),
+    }
+}
