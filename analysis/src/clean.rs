@@ -98,7 +98,7 @@ impl Roles {
 }
 
 /// Which responses the analysis takes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sample {
     /// Every analysable response, drafts included (the report's §2.3).

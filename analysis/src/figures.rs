@@ -1,7 +1,8 @@
 //! Figures in the style of the report: horizontal bars of shares (percent)
 //! per category, grouped by service type or size class, as SVG drawn with
 //! plotters' SVG backend (text stays text, so the figure is searchable and
-//! scales without fonts installed).
+//! scales without fonts installed), and as PNG rendered from that SVG by
+//! resvg with a shipped font (PNG pastes into Word).
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -24,11 +25,27 @@ const LABEL_WIDTH: i32 = 300;
 const BAR: i32 = 14;
 const GAP: i32 = 10;
 
+/// A horizontal bar chart: rows (categories) of bars, one per group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    /// Title lines at the top.
+    pub title: Vec<String>,
+    /// A grey line under the title (unit, sample).
+    pub subtitle: String,
+    /// Category label and one value per group (`None`: no bar).
+    pub rows: Vec<(String, Vec<Option<f64>>)>,
+    /// Legend entries, one per group.
+    pub legend: Vec<String>,
+    /// Values are percentages (0–100, written «60 %»); else numbers.
+    pub percent: bool,
+    /// Lines under the legend (the tests, as the report writes them).
+    pub footer: Vec<String>,
+}
+
 /// A grouped bar chart of a cross-tab's column percentages (single,
 /// multiple and grid kinds). Numeric cross-tabs are drawn as the median per group.
 pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
     let numeric = table.kind == crate::crosstab::Kind::Numeric;
-    let groups = table.groups.len().max(1) as i32;
     let rows: Vec<(String, Vec<Option<f64>>)> = if numeric {
         vec![(
             "Median".to_owned(),
@@ -46,16 +63,35 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
             .map(|(c, p)| (c.label.clone(), p.clone()))
             .collect()
     };
-    let top = 60;
+    svg(&BarChart {
+        title: vec![title(table)],
+        subtitle: table.unit_description.to_owned(),
+        rows,
+        legend: table
+            .groups
+            .iter()
+            .map(|g| format!("{} (n = {})", g.label, g.n))
+            .collect(),
+        percent: !numeric,
+        footer: Vec::new(),
+    })
+}
+
+/// Draws a bar chart as SVG.
+pub fn svg(chart: &BarChart) -> Result<String, AnalysisError> {
+    let groups = chart.legend.len().max(1) as i32;
+    let rows = &chart.rows;
+    let top = 40 + 20 * chart.title.len() as i32;
     let legend = 24 * groups;
     let block = groups * BAR + GAP;
-    let height = (top + block * rows.len() as i32 + legend + 40) as u32;
-    let max = if numeric {
+    let height =
+        (top + block * rows.len() as i32 + legend + 40 + 18 * chart.footer.len() as i32) as u32;
+    let max = if chart.percent {
+        100.0
+    } else {
         rows.iter()
             .flat_map(|(_, v)| v.iter().flatten().copied())
             .fold(1.0_f64, f64::max)
-    } else {
-        100.0
     };
     let mut svg = String::new();
     {
@@ -66,11 +102,17 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
         };
         area.fill(&WHITE).map_err(fail)?;
         let font = |size: i32| ("sans-serif", size).into_font().color(&BLACK);
-        area.draw(&Text::new(title(table), (10, 22), font(16)))
+        for (i, line) in chart.title.iter().enumerate() {
+            area.draw(&Text::new(
+                line.as_str(),
+                (10, 22 + 20 * i as i32),
+                font(15),
+            ))
             .map_err(fail)?;
+        }
         area.draw(&Text::new(
-            table.unit_description,
-            (10, 42),
+            chart.subtitle.as_str(),
+            (10, top - 16),
             font(11).color(&RGBColor(90, 90, 90)),
         ))
         .map_err(fail)?;
@@ -93,10 +135,10 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
                     colour.filled(),
                 ))
                 .map_err(fail)?;
-                let text = if numeric {
-                    crate::format::decimal(*v, 1)
-                } else {
+                let text = if chart.percent {
                     crate::format::percent(v / 100.0)
+                } else {
+                    crate::format::decimal(*v, 1)
                 };
                 area.draw(&Text::new(
                     text,
@@ -107,7 +149,7 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
             }
         }
         let ly = top + block * rows.len() as i32 + 10;
-        for (g, group) in table.groups.iter().enumerate() {
+        for (g, entry) in chart.legend.iter().enumerate() {
             let y = ly + g as i32 * 24;
             area.draw(&Rectangle::new(
                 [(LABEL_WIDTH, y), (LABEL_WIDTH + 14, y + 14)],
@@ -115,15 +157,84 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
             ))
             .map_err(fail)?;
             area.draw(&Text::new(
-                format!("{} (n = {})", group.label, group.n),
+                entry.as_str(),
                 (LABEL_WIDTH + 20, y + 7),
                 font(11).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(fail)?;
+        }
+        let fy = ly + 24 * groups + 8;
+        for (i, line) in chart.footer.iter().enumerate() {
+            area.draw(&Text::new(
+                line.as_str(),
+                (10, fy + 18 * i as i32),
+                font(11).color(&RGBColor(60, 60, 60)),
             ))
             .map_err(fail)?;
         }
         area.present().map_err(fail)?;
     }
     Ok(svg)
+}
+
+/// The font PNG figures are drawn with, shipped in the binary so a server
+/// without fonts draws the same figure (DejaVu Sans, Bitstream Vera
+/// licence: `analysis/fonts/DejaVuSans-LICENSE.txt`).
+const FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+
+/// Renders an SVG figure as PNG at twice its size (sharp when pasted into
+/// Word), with resvg and the shipped font.
+pub fn png(svg: &str) -> Result<Vec<u8>, AnalysisError> {
+    use resvg::{tiny_skia, usvg};
+    let fail = |what: String| AnalysisError::Io {
+        context: "drawing a PNG figure".into(),
+        source: std::io::Error::other(what),
+    };
+    // The font database is built once per process.
+    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut fonts = usvg::fontdb::Database::new();
+        fonts.load_font_data(FONT.to_vec());
+        fonts.set_sans_serif_family("DejaVu Sans");
+        std::sync::Arc::new(fonts)
+    });
+    let options = usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: fonts.clone(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| fail(e.to_string()))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(2.0)
+        .ok_or_else(|| fail("empty figure".into()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| fail("figure too large".into()))?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(2.0, 2.0),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(|e| fail(e.to_string()))
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 fn title(table: &Crosstab) -> String {

@@ -10,11 +10,13 @@ pub mod clean;
 pub mod crosstab;
 pub mod csv_input;
 pub mod dataset;
+pub mod declared;
 pub mod export;
 pub mod figures;
 pub mod format;
 pub mod import;
 pub mod report;
+pub mod response_rate;
 pub mod stats;
 pub mod synthetic;
 

@@ -121,6 +121,7 @@ pub fn tables(
             unit: options.unit,
             suppress_below: options.suppress_below,
             total: false,
+            bins: None,
         };
         let table = crosstab_units(ds, roles, cleaning.sample, &units, &request)?;
         // Leave out tables nobody answered (e.g. no-outreach items by service type).
@@ -183,39 +184,9 @@ pub fn write(
 ) -> Result<Summary, AnalysisError> {
     std::fs::create_dir_all(dir.join("figurer"))
         .map_err(AnalysisError::io(format!("creating {}", dir.display())))?;
-    let create = |name: &str| {
-        std::fs::File::create(dir.join(name)).map_err(AnalysisError::io(format!("creating {name}")))
-    };
-    let personal = options.include_personal;
-    data_csv(
-        ds,
-        cleaning,
-        CsvFlavour::Standard,
-        personal,
-        create("data.csv")?,
-    )?;
-    data_csv(
-        ds,
-        cleaning,
-        CsvFlavour::Excel,
-        personal,
-        create("data-excel.csv")?,
-    )?;
-    codebook_csv(ds, personal, create("kodebok.csv")?)?;
-    std::fs::write(dir.join("data.sps"), spss_syntax(ds, "data.csv", personal))
-        .map_err(AnalysisError::io("writing data.sps"))?;
+    let mut files = write_data(dir, ds, cleaning, options.include_personal)?;
     let tables = tables(ds, def, roles, cleaning, options, progress)?;
-    let mut files: Vec<String> = [
-        "data.csv",
-        "data-excel.csv",
-        "kodebok.csv",
-        "data.sps",
-        "tabeller.xlsx",
-        "tabeller.json",
-        "rapport.html",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    files.extend(["tabeller.xlsx", "tabeller.json", "rapport.html"].map(str::to_owned));
     let mut figure_names = Vec::new();
     for (i, t) in tables.iter().enumerate() {
         let name = format!("figurer/{:03}-{}-{}.svg", i + 1, slug(&t.item), t.by);
@@ -252,6 +223,43 @@ pub fn write(
     )
     .map_err(AnalysisError::io("writing rapport.html"))?;
     Ok(summary)
+}
+
+/// Writes the data files of a report folder: `data.csv`, `data-excel.csv`
+/// (`;` and decimal comma for Norwegian Excel), `kodebok.csv` and
+/// `data.sps` (SPSS syntax reading `data.csv`); returns their names.
+pub fn write_data(
+    dir: &Path,
+    ds: &Dataset,
+    cleaning: &Cleaning,
+    include_personal: bool,
+) -> Result<Vec<String>, AnalysisError> {
+    let create = |name: &str| {
+        std::fs::File::create(dir.join(name)).map_err(AnalysisError::io(format!("creating {name}")))
+    };
+    data_csv(
+        ds,
+        cleaning,
+        CsvFlavour::Standard,
+        include_personal,
+        create("data.csv")?,
+    )?;
+    data_csv(
+        ds,
+        cleaning,
+        CsvFlavour::Excel,
+        include_personal,
+        create("data-excel.csv")?,
+    )?;
+    codebook_csv(ds, include_personal, create("kodebok.csv")?)?;
+    std::fs::write(
+        dir.join("data.sps"),
+        spss_syntax(ds, "data.csv", include_personal),
+    )
+    .map_err(AnalysisError::io("writing data.sps"))?;
+    Ok(["data.csv", "data-excel.csv", "kodebok.csv", "data.sps"]
+        .map(str::to_owned)
+        .to_vec())
 }
 
 fn slug(text: &str) -> String {
@@ -429,7 +437,8 @@ fn sheet_name(by_label: &str) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
     // Five characters; a crate for this would add more than it saves.
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

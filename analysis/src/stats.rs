@@ -47,6 +47,12 @@ pub struct GroupSummary {
     pub mean: f64,
     /// Median (mean of the two middle values for even n).
     pub median: f64,
+    /// Sum (e.g. staff over services: «770 ansatte»).
+    pub sum: f64,
+    /// Smallest value (NaN when n = 0).
+    pub min: f64,
+    /// Largest value (NaN when n = 0).
+    pub max: f64,
 }
 
 /// The result of one test: the JSON contract of `omfang stats`.
@@ -507,6 +513,9 @@ pub fn summarise(key: &str, values: &[f64]) -> GroupSummary {
         n: n as u64,
         mean,
         median,
+        sum: values.iter().sum(),
+        min: sorted.first().copied().unwrap_or(f64::NAN),
+        max: sorted.last().copied().unwrap_or(f64::NAN),
     }
 }
 

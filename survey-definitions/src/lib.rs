@@ -35,6 +35,21 @@ pub use validate::{
 /// The KORUS 2025 definition, as shipped (the same bytes in server and browser).
 pub const KORUS_2025: &str = include_str!("../surveys/korus-2025.toml");
 
+/// The report file of KORUS 2025: the published report's 53 figures and
+/// its table, declared over [`KORUS_2025`] (format:
+/// `analysis/REPORT-FORMAT.md`; read by the analysis crate).
+pub const KORUS_2025_REPORT: &str = include_str!("../surveys/korus-2025-report.toml");
+
+/// The definition shipped for a survey id, if any.
+pub fn shipped_definition(survey_id: &str) -> Option<&'static str> {
+    (survey_id == "korus-2025").then_some(KORUS_2025)
+}
+
+/// The report file shipped for a survey id, if any.
+pub fn shipped_report(survey_id: &str) -> Option<&'static str> {
+    (survey_id == "korus-2025").then_some(KORUS_2025_REPORT)
+}
+
 /// The error at this crate's boundary.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DefinitionError {

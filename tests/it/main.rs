@@ -15,6 +15,7 @@ mod journey;
 mod logs;
 mod preview;
 mod privacy;
+mod report_file;
 mod research;
 mod respondent;
 mod respondent_edges;

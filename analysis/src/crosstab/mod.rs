@@ -21,6 +21,7 @@
 //! | `grid` (count grid, grid groups) | rows | the group's total count | χ² on pooled counts |
 //! | `numeric` (integer, decimal, percent) | – | – | Mann-Whitney (2 groups), Kruskal-Wallis (3+) |
 
+mod binned;
 mod render;
 mod select;
 mod tabulate;
@@ -31,6 +32,7 @@ use crate::clean::{Cleaning, Roles, Sample, Unit, UnitRows, units};
 use crate::dataset::{Dataset, Measure, Part, Source, Storage};
 use crate::{AnalysisError, stats};
 
+pub use binned::{Bin, Binning};
 pub use select::resolve;
 use select::{by_variable, grouping};
 use tabulate::{Input, Tabulation};
@@ -142,7 +144,8 @@ pub struct Crosstab {
 pub struct CrosstabRequest {
     /// Item id, concept key, derived variable or export variable.
     pub item: String,
-    /// `service-type`, `size-class`, `county`, `branch` or a variable name.
+    /// `service-type`, `size-class`, `county`, `branch`, a variable name,
+    /// or `none` (one column, «Alle»).
     pub by: String,
     /// Unit of analysis.
     pub unit: Unit,
@@ -150,6 +153,8 @@ pub struct CrosstabRequest {
     pub suppress_below: Option<u64>,
     /// Add a «Totalt» column.
     pub total: bool,
+    /// Put a number into bands, or age ranges into the segments they cover.
+    pub bins: Option<Binning>,
 }
 
 /// Builds a cross-tab.
@@ -195,11 +200,25 @@ pub fn crosstab_units(
     request: &CrosstabRequest,
 ) -> Result<Crosstab, AnalysisError> {
     let vars = resolve(ds, &request.item)?;
-    let by_index = by_variable(ds, roles, &request.by)?;
-    let by_var = &ds.variables[by_index];
-    let (group_of, mut group_keys) = grouping(ds, by_var, &ds.columns[by_index], units);
+    // `none`: one column of every unit.
+    let (group_of, mut group_keys, by_label) = if request.by == "none" {
+        (
+            vec![Some(0); units.len()],
+            vec![("alle".to_owned(), "Alle".to_owned())],
+            String::new(),
+        )
+    } else {
+        let by_index = by_variable(ds, roles, &request.by)?;
+        let by_var = &ds.variables[by_index];
+        let (group_of, keys) = grouping(ds, by_var, &ds.columns[by_index], units);
+        (group_of, keys, by_var.label.clone())
+    };
     let keys: Vec<String> = group_keys.iter().map(|(k, _)| k.clone()).collect();
-    let kind = kind_of(&vars, &request.item)?;
+    let kind = match &request.bins {
+        None => kind_of(&vars, &request.item)?,
+        Some(Binning::Bands(_)) => Kind::Single,
+        Some(Binning::Coverage(_)) => Kind::Multiple,
+    };
     let tabulate = |group_of: &[Option<usize>], keys: &[String]| {
         let input = Input {
             ds,
@@ -208,11 +227,13 @@ pub fn crosstab_units(
             group_of,
             keys,
         };
-        match kind {
-            Kind::Single => tabulate::single(&input),
-            Kind::Multiple => tabulate::multiple(&input),
-            Kind::Grid => tabulate::grid(&input),
-            Kind::Numeric => tabulate::numeric(&input, &request.item),
+        match (&request.bins, kind) {
+            (Some(Binning::Bands(bins)), _) => binned::bands(&input, bins),
+            (Some(Binning::Coverage(bins)), _) => binned::coverage(&input, bins),
+            (None, Kind::Single) => tabulate::single(&input),
+            (None, Kind::Multiple) => tabulate::multiple(&input),
+            (None, Kind::Grid) => tabulate::grid(&input),
+            (None, Kind::Numeric) => tabulate::numeric(&input, &request.item),
         }
     };
     let mut t = tabulate(&group_of, &keys);
@@ -227,15 +248,7 @@ pub fn crosstab_units(
     }
     let label = item_label(vars[0].1, vars.len());
     finish(
-        request,
-        ds,
-        sample,
-        label,
-        kind,
-        &by_var.label,
-        group_keys,
-        empty,
-        t,
+        request, ds, sample, label, kind, &by_label, group_keys, empty, t,
     )
 }
 

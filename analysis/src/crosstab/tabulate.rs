@@ -33,11 +33,11 @@ pub(super) struct Input<'a> {
 }
 
 impl Input<'_> {
-    fn groups(&self) -> usize {
+    pub(super) fn groups(&self) -> usize {
         self.keys.len()
     }
 
-    fn value(&self, var: usize, unit: usize) -> Option<f64> {
+    pub(super) fn value(&self, var: usize, unit: usize) -> Option<f64> {
         let (vi, v) = self.vars[var];
         unit_value(v, &self.ds.columns[vi], &self.units[unit])
     }
@@ -237,7 +237,7 @@ pub(super) fn percent_table(counts: &[Vec<u64>], n: &[u64]) -> Vec<Vec<Option<f6
 }
 
 /// χ² of a table, and Fisher's exact test when it is 2×2.
-fn table_tests(
+pub(super) fn table_tests(
     table: &[Vec<u64>],
     category: Option<i64>,
     warnings: &mut Vec<String>,

@@ -1,12 +1,11 @@
 //! The researchers' commands: `omfang stats` (tests on any CSV file),
-//! `omfang import responses`, `omfang clean`, `omfang analyse`.
+//! `omfang import responses`, `omfang clean` (`omfang analyse` is in
+//! `analyse.rs`).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use analysis::StatsRequest;
-use analysis::clean::{MunicipalityRule, Unit};
-use analysis::crosstab::{CrosstabRequest, crosstab};
 use analysis::csv_input::CsvColumns;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -201,24 +200,6 @@ pub enum CleanCommand {
     },
 }
 
-/// Unit of analysis on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UnitArg {
-    /// Each respondent (service) once.
-    Respondent,
-    /// Municipalities (see --rule).
-    Municipality,
-}
-
-/// How municipalities are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RuleArg {
-    /// Each municipality once: own service, else part of another, else none.
-    Once,
-    /// Each municipality under every service type one of its respondents reported (the report's Figure 3).
-    Every,
-}
-
 /// Which responses are analysed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SampleArg {
@@ -238,95 +219,6 @@ impl From<SampleArg> for analysis::clean::Sample {
     }
 }
 
-/// Cross-tab output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TableFormat {
-    /// The documented JSON contract.
-    Json,
-    /// CSV: category, then count and percent per group.
-    Csv,
-    /// An aligned table for the terminal.
-    Table,
-}
-
-/// `omfang analyse ...`
-#[derive(Debug, Subcommand)]
-pub enum AnalyseCommand {
-    /// Cross-tabulate an item, concept or derived variable by a grouping, with the report's tests.
-    Crosstab {
-        /// Survey round id.
-        #[arg(long)]
-        round: String,
-        /// Item id (`1.13`), concept key (`arenaer`) or variable (`d_storrelse`).
-        #[arg(long)]
-        item: String,
-        /// `service-type`, `size-class`, `county`, `branch` or a variable name.
-        #[arg(long)]
-        by: String,
-        /// Unit of analysis.
-        #[arg(long, value_enum, default_value_t = UnitArg::Respondent)]
-        unit: UnitArg,
-        /// How municipalities are counted at the municipality unit.
-        #[arg(long, value_enum, default_value_t = RuleArg::Once)]
-        rule: RuleArg,
-        /// Hide counts from 1 up to this number minus one (publication rule), e.g. 5.
-        #[arg(long)]
-        suppress_below: Option<u64>,
-        /// Add a «Totalt» column (every unit with a group).
-        #[arg(long)]
-        total: bool,
-        /// Which responses form the analytic sample.
-        #[arg(long, value_enum, default_value_t = SampleArg::Analysable)]
-        sample: SampleArg,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-        format: TableFormat,
-        /// Database.
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-    /// Write the round's report into a folder: data as CSV (also `;` for Norwegian Excel),
-    /// codebook, SPSS syntax, every cross-tab in XLSX and JSON, SVG figures and one HTML page.
-    Report {
-        /// Survey round id.
-        #[arg(long)]
-        round: String,
-        /// Output folder (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-        /// Unit of analysis.
-        #[arg(long, value_enum, default_value_t = UnitArg::Respondent)]
-        unit: UnitArg,
-        /// How municipalities are counted at the municipality unit.
-        #[arg(long, value_enum, default_value_t = RuleArg::Once)]
-        rule: RuleArg,
-        /// Hide counts from 1 up to this number minus one (publication rule), e.g. 5.
-        #[arg(long)]
-        suppress_below: Option<u64>,
-        /// Also write personal variables (respondents' names and positions) into the data
-        /// files; needs --by, and is recorded in the audit trail.
-        #[arg(long, requires = "by")]
-        include_personal: bool,
-        /// The administrator who turns on --include-personal.
-        #[arg(long)]
-        by: Option<String>,
-        /// Which responses form the analytic sample.
-        #[arg(long, value_enum, default_value_t = SampleArg::Analysable)]
-        sample: SampleArg,
-        /// Database.
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-}
-
-fn unit_of(unit: UnitArg, rule: RuleArg) -> Unit {
-    match (unit, rule) {
-        (UnitArg::Respondent, _) => Unit::Respondent,
-        (UnitArg::Municipality, RuleArg::Once) => Unit::Municipality(MunicipalityRule::Once),
-        (UnitArg::Municipality, RuleArg::Every) => Unit::Municipality(MunicipalityRule::Every),
-    }
-}
-
 /// Runs `omfang import ...`.
 pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
     let ImportCommand::Responses { file, round, db } = cmd;
@@ -341,7 +233,7 @@ pub async fn run_import(cmd: ImportCommand) -> Result<(), Error> {
     Ok(())
 }
 
-async fn cleaned(
+pub(super) async fn cleaned(
     database_url: &str,
     round: &str,
     sample: SampleArg,
@@ -419,110 +311,6 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
                     }
                 }
             }
-            Ok(())
-        }
-    }
-}
-
-/// Runs `omfang analyse ...`.
-pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
-    match cmd {
-        AnalyseCommand::Crosstab {
-            round,
-            item,
-            by,
-            unit,
-            rule,
-            suppress_below,
-            total,
-            sample,
-            format,
-            db,
-        } => {
-            let c = cleaned(&db.database_url, &round, sample).await?;
-            let request = CrosstabRequest {
-                item,
-                by,
-                unit: unit_of(unit, rule),
-                suppress_below,
-                total,
-            };
-            let table = crosstab(&c.dataset, &c.roles, &c.cleaning, &request)?;
-            let mut out = std::io::stdout().lock();
-            let written = match format {
-                TableFormat::Json => serde_json::to_string_pretty(&table)
-                    .map_err(std::io::Error::other)
-                    .and_then(|s| writeln!(out, "{s}")),
-                TableFormat::Csv => out.write_all(&table.to_csv(b',')?),
-                TableFormat::Table => write!(out, "{}", table.to_table()),
-            };
-            written.map_err(Error::io("writing the cross-tab"))
-        }
-        AnalyseCommand::Report {
-            round,
-            out,
-            unit,
-            rule,
-            suppress_below,
-            include_personal,
-            by,
-            sample,
-            db,
-        } => {
-            let c = cleaned(&db.database_url, &round, sample).await?;
-            let options = analysis::report::ReportOptions {
-                unit: unit_of(unit, rule),
-                suppress_below,
-                include_personal,
-            };
-            let bar = indicatif::ProgressBar::new(0).with_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar.set_message("tabeller");
-            let mut progress = |done: usize, total: usize| {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            };
-            let summary = analysis::report::write(
-                &out,
-                &c.dataset,
-                &c.data.definition,
-                &c.roles,
-                &c.cleaning,
-                &options,
-                &mut progress,
-            )?;
-            bar.finish_and_clear();
-            let conn = super::prepared(&db.database_url).await?;
-            crate::db::accounts::audit(
-                &conn,
-                by.as_deref().unwrap_or("cli"),
-                if include_personal {
-                    "export_personal"
-                } else {
-                    "export"
-                },
-                &format!(
-                    "report {round} ({}) to {}{}",
-                    options.unit.name(),
-                    out.display(),
-                    if include_personal {
-                        " with names and positions"
-                    } else {
-                        ""
-                    }
-                ),
-            )
-            .await?;
-            println!(
-                "{} tables from {} respondents ({} in the analytic sample) written to {}; open {}",
-                summary.tables,
-                summary.respondents,
-                summary.included,
-                out.display(),
-                out.join("rapport.html").display()
-            );
             Ok(())
         }
     }

@@ -3,11 +3,13 @@
 //! `outreach.rs`, `user | audit | round | person` in `admin.rs`.
 
 mod admin;
+mod analyse;
 mod analysis;
 mod outreach;
 
 pub use self::admin::{AuditCommand, PersonCommand, RoundCommand, UserCommand};
-pub use self::analysis::{AnalyseCommand, CleanCommand, ImportCommand, OutputFormat, StatsCommand};
+pub use self::analyse::AnalyseCommand;
+pub use self::analysis::{CleanCommand, ImportCommand, OutputFormat, StatsCommand};
 pub use self::outreach::{ContactsCommand, WaveCommand};
 
 use std::io::Write;
@@ -181,7 +183,7 @@ pub fn main() -> ExitCode {
         )),
         Command::Import(cmd) => block_on(self::analysis::run_import(cmd)),
         Command::Clean(cmd) => block_on(self::analysis::run_clean(cmd)),
-        Command::Analyse(cmd) => block_on(self::analysis::run_analyse(cmd)),
+        Command::Analyse(cmd) => block_on(self::analyse::run_analyse(cmd)),
         Command::User(cmd) => block_on(self::admin::run_user(cmd)),
         Command::Audit(cmd) => block_on(self::admin::run_audit(cmd)),
         Command::Contacts(cmd) => block_on(self::outreach::run_contacts(cmd)),

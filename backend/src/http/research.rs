@@ -89,6 +89,7 @@ pub async fn crosstab(
         unit: unit(&query)?,
         suppress_below: query.suppress_below,
         total: query.total.unwrap_or(false),
+        bins: None,
     };
     let sample = sample(query.sample.as_deref())?;
     let c = crate::db::analysis::cleaned(&state.db, &survey, sample).await?;
