@@ -64,6 +64,32 @@ pub enum StatsRequest {
     },
 }
 
+impl StatsRequest {
+    /// The columns the test reads, and how.
+    pub fn columns(&self) -> Vec<(&str, csv_input::Want)> {
+        use csv_input::Want::{Category, Number};
+        match self {
+            StatsRequest::Chi2 { row, col } | StatsRequest::Fisher { row, col } => {
+                vec![(row, Category), (col, Category)]
+            }
+            StatsRequest::MannWhitney { value, group } | StatsRequest::Kruskal { value, group } => {
+                vec![(value, Number), (group, Category)]
+            }
+            StatsRequest::Spearman { x, y } => vec![(x, Number), (y, Number)],
+        }
+    }
+}
+
+/// Reads the columns a test uses from a CSV file in one streaming pass and
+/// runs the test (`omfang stats`).
+pub fn stats_of_csv(
+    input: impl std::io::Read,
+    request: &StatsRequest,
+) -> Result<stats::TestResult, AnalysisError> {
+    let csv = csv_input::CsvColumns::read(input, &request.columns())?;
+    run_stats(&csv, request)
+}
+
 /// Runs one test on the columns of a CSV file. Groups and categories are
 /// taken in natural order (numbers numerically); for Mann-Whitney the
 /// statistic is U of the first group.

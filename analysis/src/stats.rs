@@ -87,20 +87,35 @@ pub struct TestResult {
 /// Average ranks (1-based) of `values` and the tie term Σ(t³ − t) over
 /// groups of tied values, as scipy's `rankdata(method="average")`.
 pub fn average_ranks(values: &[f64]) -> (Vec<f64>, f64) {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    // Sort (key, position) pairs, the key being the value's bits in an
+    // order-preserving form: one cache-friendly sort of plain integers
+    // instead of an indirect sort (a million values rank in tens of ms).
+    let key = |v: f64| {
+        let bits = if v == 0.0 { 0.0f64 } else { v }.to_bits();
+        if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | (1 << 63)
+        }
+    };
+    let mut order: Vec<(u64, u32)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (key(v), i as u32))
+        .collect();
+    order.sort_unstable();
     let mut ranks = vec![0.0; values.len()];
     let mut tie_term = 0.0;
     let mut start = 0;
     while start < order.len() {
         let mut end = start + 1;
-        while end < order.len() && values[order[end]] == values[order[start]] {
+        while end < order.len() && order[end].0 == order[start].0 {
             end += 1;
         }
         // Positions start..end (0-based) share the mean of ranks start+1..=end.
         let rank = (start + 1 + end) as f64 / 2.0;
-        for &i in &order[start..end] {
-            ranks[i] = rank;
+        for &(_, i) in &order[start..end] {
+            ranks[i as usize] = rank;
         }
         let t = (end - start) as f64;
         tie_term += t * t * t - t;
@@ -501,12 +516,28 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
 pub fn summarise(key: &str, values: &[f64]) -> GroupSummary {
     let n = values.len();
     let mean = values.iter().sum::<f64>() / n as f64;
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    // The median by selection, not a full sort (groups can hold millions).
+    let mut work = values.to_vec();
     let median = match n {
         0 => f64::NAN,
-        _ if n % 2 == 1 => sorted[n / 2],
-        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        _ => {
+            let (below, mid, _) = work.select_nth_unstable_by(n / 2, f64::total_cmp);
+            let upper = *mid;
+            if n % 2 == 1 {
+                upper
+            } else {
+                let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (lower + upper) / 2.0
+            }
+        }
+    };
+    let (min, max) = match n {
+        0 => (f64::NAN, f64::NAN),
+        _ => values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            }),
     };
     GroupSummary {
         key: key.to_owned(),
@@ -514,8 +545,8 @@ pub fn summarise(key: &str, values: &[f64]) -> GroupSummary {
         mean,
         median,
         sum: values.iter().sum(),
-        min: sorted.first().copied().unwrap_or(f64::NAN),
-        max: sorted.last().copied().unwrap_or(f64::NAN),
+        min,
+        max,
     }
 }
 

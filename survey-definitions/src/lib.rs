@@ -10,6 +10,7 @@
 mod answer;
 mod codebook;
 mod compat;
+mod concept;
 mod diagnostic;
 pub mod expr;
 mod lint;

@@ -136,6 +136,7 @@ on_both_databases! {
             (Method::GET, "/api/admin/rounds", None, [401, 401, 403, 200]),
             (Method::POST, "/api/admin/rounds", Some(json!({"definition": "ikke en definisjon"})), [401, 401, 403, 400]),
             (Method::PUT, "/api/admin/rounds/{survey}/window", Some(json!({"opens": "", "closes": ""})), [401, 401, 403, 200]),
+            (Method::PUT, "/api/admin/rounds/{survey}/registry-year", Some(json!({"year": 2024})), [401, 401, 403, 200]),
             (Method::POST, "/api/auth/password", Some(json!({"current": "feil-passord-123", "new": "nytt-passord-2025"})), [401, 401, 400, 400]),
             (Method::POST, "/api/auth/login", Some(json!({"email": "ingen@korus.no", "password": "feil-passord-123"})), [401, 401, 401, 401]),
             (Method::POST, "/api/auth/logout", Some(json!({})), [204, 204, 204, 204]),
@@ -456,6 +457,7 @@ async fn protected_routes_refuse_before_reading_the_body() {
         (Method::PUT, "/api/admin/contacts/1"),
         (Method::POST, "/api/admin/rounds"),
         (Method::PUT, "/api/admin/rounds/korus-2025/window"),
+        (Method::PUT, "/api/admin/rounds/korus-2025/registry-year"),
         (Method::POST, "/api/auth/password"),
     ] {
         for body in ["{}", "ikke json", ""] {

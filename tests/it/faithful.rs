@@ -161,5 +161,26 @@ on_both_databases! {
         let last = total["groups"].as_array().unwrap().last().unwrap().clone();
         assert_eq!((last["key"].as_str(), last["label"].as_str(), last["n"].as_u64()), (Some("total"), Some("Totalt"), Some(4)), "{total}");
         assert_eq!(count(&total, 2, "total"), 2, "{total}");
+
+        // 5. The population year per round: a 2025 registry in which
+        // Kongsvinger has passed 20 000 moves it from medium to large.
+        let before = crosstab(&app, &["--item", "gate", "--by", "size-class"]);
+        assert_eq!((count(&before, 1, "2"), count(&before, 1, "3")), (1, 0), "{before}");
+        let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../backend/data/municipalities-2024.csv")).unwrap();
+        let next_year = shipped.replace("3401,Kongsvinger,,34,Innlandet,18058,", "3401,Kongsvinger,,34,Innlandet,20140,");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kommuner-2025.csv");
+        std::fs::write(&file, next_year).unwrap();
+        let url = app.database_url();
+        let refused = omfang(url, &["round", "registry-year", "--round", "korus-2025", "--year", "2025"]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("omfang registry import FILE --year 2025"), "{}", String::from_utf8_lossy(&refused.stderr));
+        let out = omfang(url, &["registry", "import", file.to_str().unwrap(), "--year", "2025"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = omfang(url, &["round", "registry-year", "--round", "korus-2025", "--year", "2025", "--by", "admin@korus.no"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let after = crosstab(&app, &["--item", "gate", "--by", "size-class"]);
+        assert_eq!(after["registry_year"], 2025, "every output names the year: {after}");
+        assert_eq!((count(&after, 1, "2"), count(&after, 1, "3")), (0, 1), "{after}");
     }
 }

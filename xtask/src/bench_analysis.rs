@@ -1,6 +1,7 @@
 //! `cargo xtask bench-analysis [N]`: the full report on N synthetic
 //! respondents (default 1 000 000) against the same cross-tabs and tests in
-//! pandas + scipy in the same run, and the report of a 245-respondent round.
+//! pandas + scipy in the same run, the report of a 245-respondent round,
+//! and `omfang stats` on a 1 000 000-row CSV file (see `bench_stats.rs`).
 //! Prints a table; targets are checked by reading it, not by a timed test.
 
 use std::process::Command;
@@ -52,7 +53,6 @@ pub fn run_bench(n: usize) -> Result<()> {
     step("pandas + scipy: the same cross-tabs and tests on the data omfang wrote");
     let script = project_root().join("xtask/bench_pandas.py");
     let pandas = json(Command::new("python3").arg(&script).arg(&big_dir))?;
-    let _ = std::fs::remove_dir_all(&dir);
 
     let f = |v: &Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
     let ratio = f(&pandas, "tables_s") / f(&big, "tables_s");
@@ -103,6 +103,8 @@ pub fn run_bench(n: usize) -> Result<()> {
         f(&small, "report_s"),
         f(&small, "clean_s") + f(&small, "report_s")
     );
+    crate::bench_stats::run_stats_bench(1_000_000, &dir)?;
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
@@ -110,4 +112,13 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("omfang-bench-analysis-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// Runs only the `omfang stats` comparison.
+pub fn run_stats_only() -> Result<()> {
+    ensure_python_packages()?;
+    let dir = tempfile_dir()?;
+    crate::bench_stats::run_stats_bench(1_000_000, &dir)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }

@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod bench_analysis;
 mod bench_mail;
+mod bench_stats;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
@@ -36,10 +37,12 @@ Commands:
                    Autosave benchmark: the release server in its own process, load from
                    this one over loopback, 50 and 200 concurrent respondents, on SQLite
                    and PostgreSQL; prints throughput and p50/p99 latency (default 5 s a run).
-  bench-analysis [N]
+  bench-analysis [N | stats]
                    Analysis benchmark: the full report on N synthetic respondents (default
-                   1 000 000) against the same cross-tabs and tests in pandas + scipy, and
-                   the report of a 245-respondent round; prints time and peak memory.
+                   1 000 000) against the same cross-tabs and tests in pandas + scipy, the
+                   report of a 245-respondent round, and `omfang stats` (release, whole
+                   process) against pandas + scipy on a 1 000 000-row CSV; prints time and
+                   peak memory. `bench-analysis stats` runs only the last part.
   bench-mail [N]   A wave of N mails (default 10 000), unthrottled, to a real SMTP server on
                    loopback: time, mails per second, every recipient exactly once.
   ci               Install what the tests need (wasm target, chromium, chromedriver,
@@ -57,6 +60,9 @@ fn main() -> ExitCode {
             args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5),
             args.get(2).map(String::as_str),
         ),
+        Some("bench-analysis") if args.get(1).is_some_and(|a| a == "stats") => {
+            bench_analysis::run_stats_only()
+        }
         Some("bench-analysis") => bench_analysis::run_bench(
             args.get(1)
                 .and_then(|s| s.parse().ok())

@@ -7,8 +7,17 @@ impl Crosstab {
     /// The table as text for the terminal, percentages as the report writes them.
     pub fn to_table(&self) -> String {
         let mut out = format!(
-            "{} × {}\n{}\n\n",
-            self.label, self.by_label, self.unit_description
+            "{} × {}\n{}\n{} (n = {}; registerår {})\n\n",
+            self.label,
+            if self.by_label.is_empty() {
+                "alle"
+            } else {
+                &self.by_label
+            },
+            self.unit_description,
+            self.sample_description,
+            self.n,
+            self.registry_year
         );
         let mut header = vec![String::new()];
         header.extend(

@@ -395,6 +395,28 @@ fn html(file: &ReportFile, figures_: &[Figure], index: &Index) -> String {
                     let _ = write!(h, "<th>{} (n = {})</th>", escape(&g.label), g.n);
                 }
                 h.push_str("</tr>\n");
+                if t.kind == crate::crosstab::Kind::Numeric {
+                    for (label, pick) in [
+                        ("n", 0),
+                        ("Sum", 1),
+                        ("Minimum", 2),
+                        ("Maksimum", 3),
+                        ("Gjennomsnitt", 4),
+                        ("Median", 5),
+                    ] {
+                        let _ = write!(h, "<tr><td>{label}</td>");
+                        for s in &t.summaries {
+                            let v = [s.n as f64, s.sum, s.min, s.max, s.mean, s.median][pick];
+                            let text = if v.is_finite() {
+                                format::decimal(v, usize::from(v.fract() != 0.0))
+                            } else {
+                                "–".into()
+                            };
+                            let _ = write!(h, "<td>{text}</td>");
+                        }
+                        h.push_str("</tr>\n");
+                    }
+                }
                 for (r, c) in t.categories.iter().enumerate() {
                     let _ = write!(h, "<tr><td>{}</td>", escape(&c.label));
                     for g in 0..t.groups.len() {

@@ -77,6 +77,23 @@ pub enum RoundCommand {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// Point a round at the registry of another population year (its municipalities,
+    /// populations and so size classes; the response rate's denominator). The year must be
+    /// imported first: `omfang registry import FILE --year 2025`.
+    RegistryYear {
+        /// Survey round id.
+        #[arg(long)]
+        round: String,
+        /// Population year (1 January).
+        #[arg(long)]
+        year: i32,
+        /// Who changes it (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+        /// Database: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Set when a round accepts answers: YYYY-MM-DD for whole Norwegian days
     /// (opens 00:00, closes 24:00 Europe/Oslo), or an exact RFC 3339 time.
     /// Outside the window respondents can read but not save, submit or reopen.
@@ -220,6 +237,27 @@ pub async fn run_round(cmd: RoundCommand) -> Result<(), Error> {
             )
             .await?;
             println!("{}: definition v{}", r.survey_id, r.definition_version);
+            Ok(())
+        }
+        RoundCommand::RegistryYear {
+            round,
+            year,
+            by,
+            database_url,
+        } => {
+            let db = prepared(&database_url).await?;
+            let r = crate::db::round::set_registry_year(&db, &round, year).await?;
+            crate::db::accounts::audit(
+                &db,
+                &by,
+                "round_registry_year",
+                &format!("{round}: {year}"),
+            )
+            .await?;
+            println!(
+                "{}: analysed by the registry of population year {}",
+                r.survey_id, r.registry_year
+            );
             Ok(())
         }
         RoundCommand::Dates {

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use analysis::StatsRequest;
-use analysis::csv_input::CsvColumns;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::Error;
@@ -109,8 +108,7 @@ pub fn run_stats(cmd: StatsCommand, out: &mut dyn Write, err: &mut dyn Write) ->
     };
     let result = std::fs::File::open(&io.input)
         .map_err(|e| format!("cannot read {}: {e}", io.input.display()))
-        .and_then(|f| CsvColumns::read(std::io::BufReader::new(f)).map_err(|e| e.to_string()))
-        .and_then(|csv| analysis::run_stats(&csv, &request).map_err(|e| e.to_string()));
+        .and_then(|f| analysis::stats_of_csv(f, &request).map_err(|e| e.to_string()));
     match result {
         Ok(r) => {
             let written = match io.format {

@@ -310,6 +310,26 @@ pub async fn set_window(
     Ok(active.update(db).await?)
 }
 
+/// Points a round at the registry of another population year (the
+/// municipalities, populations and so size classes its analysis uses).
+/// The year must have been imported (`omfang registry import FILE --year`).
+pub async fn set_registry_year(
+    db: &DatabaseConnection,
+    survey_id: &str,
+    year: i32,
+) -> Result<Model, Error> {
+    let round = find(db, survey_id).await?;
+    if super::places::load(db, year).await.is_err() {
+        return Err(Error::BadRequest(format!(
+            "no registry for population year {year}: import it first with `omfang registry import FILE --year {year}`"
+        )));
+    }
+    let mut active: ActiveModel = round.into();
+    active.registry_year = Set(year);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
 /// The round of one survey id.
 pub async fn find(db: &DatabaseConnection, survey_id: &str) -> Result<Model, Error> {
     Entity::find()

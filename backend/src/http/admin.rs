@@ -23,6 +23,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/contacts/{id}", put(edit_contact))
         .route("/admin/rounds", get(rounds).post(load_round))
         .route("/admin/rounds/{survey}/window", put(set_window))
+        .route(
+            "/admin/rounds/{survey}/registry-year",
+            put(set_registry_year),
+        )
         .route("/admin/rounds/{survey}/status", get(status))
         .route("/admin/rounds/{survey}/status.csv", get(status_csv))
 }
@@ -314,6 +318,8 @@ pub struct RoundView {
     pub opens_on: Option<String>,
     /// The last day answers are accepted, in Norway (YYYY-MM-DD).
     pub closes_on: Option<String>,
+    /// The registry's population year that places and sizes the round's municipalities.
+    pub registry_year: i32,
 }
 
 impl From<crate::db::round::Model> for RoundView {
@@ -326,6 +332,7 @@ impl From<crate::db::round::Model> for RoundView {
             opens_at: r.opens_at.map(|t| t.to_rfc3339()),
             closes_at: r.closes_at.map(|t| t.to_rfc3339()),
             retention_until: r.retention_until.map(|t| t.to_rfc3339()),
+            registry_year: r.registry_year,
             opens_on: r.opens_at.map(|t| oslo_day(t, 0)),
             // A window closing at midnight ends on the day before.
             closes_on: r.closes_at.map(|t| oslo_day(t, 1)),
@@ -423,6 +430,34 @@ pub async fn set_window(
         &user.user.email,
         "round_window",
         &format!("{survey}: {opens:?} – {closes:?}"),
+    )
+    .await?;
+    Ok(Json(r.into()))
+}
+
+/// The registry year a round is analysed by.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RegistryYearRequest {
+    /// A population year already imported (`omfang registry import FILE --year`).
+    pub year: i32,
+}
+
+/// `PUT /api/admin/rounds/{survey}/registry-year`: which registry year
+/// places and sizes the round's municipalities (size classes, counties,
+/// the response rate's denominator). 400 if that year was not imported.
+#[utoipa::path(put, path = "/api/admin/rounds/{survey}/registry-year", tag = "admin", params(("survey" = String, Path)), request_body = RegistryYearRequest, responses((status = 200, body = RoundView), (status = 400, body = AdminError), (status = 401, body = AdminError), (status = 403, body = AdminError), (status = 404, body = AdminError)))]
+pub async fn set_registry_year(
+    State(state): State<AppState>,
+    Authorized(user): Admin,
+    Path(survey): Path<String>,
+    ApiJson(body): ApiJson<RegistryYearRequest>,
+) -> Result<Json<RoundView>, ApiError> {
+    let r = crate::db::round::set_registry_year(&state.db, &survey, body.year).await?;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "round_registry_year",
+        &format!("{survey}: {}", body.year),
     )
     .await?;
     Ok(Json(r.into()))

@@ -63,6 +63,7 @@ pub struct ErrorResponse {
         admin::rounds,
         admin::load_round,
         admin::set_window,
+        admin::set_registry_year,
         outreach::one_click,
     ),
     components(schemas(ErrorResponse)),
