@@ -318,10 +318,10 @@ impl Unit {
         match self {
             Unit::Respondent => "Enhet: respondenter (én per tjeneste)",
             Unit::Municipality(MunicipalityRule::Once) => {
-                "Enhet: kommuner, hver kommune telt én gang (egen tjeneste foran del av annen tjeneste foran ingen)"
+                "Enhet: kommuner, hver telt én gang (en kommune med både egen tjeneste og arbeid i en annen tjeneste telles som egen tjeneste)"
             }
             Unit::Municipality(MunicipalityRule::Every) => {
-                "Enhet: kommuner, telt under hver tjenestetype en respondent oppga (som rapportens figur 3)"
+                "Enhet: kommuner, telt under hver tjenestetype kommunen har oppgitt (en kommune med to typer telles to ganger)"
             }
         }
     }

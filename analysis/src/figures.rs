@@ -20,10 +20,15 @@ const COLOURS: [RGBColor; 6] = [
     RGBColor(200, 90, 60),
 ];
 
+/// Sizes for a figure 800 px wide that is pasted 16 cm wide into Word:
+/// text of 15–17 px comes out at about 9 pt.
 const WIDTH: u32 = 800;
-const LABEL_WIDTH: i32 = 300;
-const BAR: i32 = 14;
-const GAP: i32 = 10;
+const BAR: i32 = 17;
+const GAP: i32 = 12;
+const LABEL_FONT: i32 = 15;
+const LINE: i32 = 17;
+/// Characters of a category label per line (up to three lines).
+const LABEL_CHARS: usize = 34;
 
 /// A horizontal bar chart: rows (categories) of bars, one per group.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,15 +82,49 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
     })
 }
 
-/// Draws a bar chart as SVG.
+/// A category label for a chart: the questionnaire's closing full stop
+/// and «(spesifiser)» left out, wrapped to at most three lines.
+fn label_lines(label: &str) -> Vec<String> {
+    let mut text = label.trim().trim_end_matches('.').to_owned();
+    for suffix in [" (spesifiser)", " – spesifiser", " - spesifiser"] {
+        if let Some(stripped) = text.strip_suffix(suffix) {
+            text = stripped.trim_end_matches('.').to_owned();
+        }
+    }
+    let mut lines = wrap(&text, LABEL_CHARS);
+    if lines.len() > 3 {
+        lines.truncate(3);
+        lines[2] = shorten(&format!("{} …", lines[2]), LABEL_CHARS);
+    }
+    lines
+}
+
+/// Draws a bar chart as SVG. A chart with one group has no legend (its n
+/// is in the subtitle).
 pub fn svg(chart: &BarChart) -> Result<String, AnalysisError> {
     let groups = chart.legend.len().max(1) as i32;
     let rows = &chart.rows;
-    let top = 40 + 20 * chart.title.len() as i32;
-    let legend = 24 * groups;
-    let block = groups * BAR + GAP;
-    let height =
-        (top + block * rows.len() as i32 + legend + 40 + 18 * chart.footer.len() as i32) as u32;
+    let labels: Vec<Vec<String>> = rows.iter().map(|(l, _)| label_lines(l)).collect();
+    // The label column is as wide as its longest line needs (about 8 px a character).
+    let label_width = labels
+        .iter()
+        .flatten()
+        .map(|l| l.chars().count() as i32 * 8 + 16)
+        .max()
+        .unwrap_or(100)
+        .clamp(100, 320);
+    let top = 30 + 22 * chart.title.len() as i32;
+    let heights: Vec<i32> = labels
+        .iter()
+        .map(|l| (groups * BAR).max(l.len() as i32 * LINE) + GAP)
+        .collect();
+    let body: i32 = heights.iter().sum();
+    let legend = if chart.legend.len() > 1 {
+        26 * groups
+    } else {
+        0
+    };
+    let height = (top + body + legend + 24 + 20 * chart.footer.len() as i32) as u32;
     let max = if chart.percent {
         100.0
     } else {
@@ -105,33 +144,38 @@ pub fn svg(chart: &BarChart) -> Result<String, AnalysisError> {
         for (i, line) in chart.title.iter().enumerate() {
             area.draw(&Text::new(
                 line.as_str(),
-                (10, 22 + 20 * i as i32),
-                font(15),
+                (10, 24 + 22 * i as i32),
+                font(17),
             ))
             .map_err(fail)?;
         }
         area.draw(&Text::new(
             chart.subtitle.as_str(),
-            (10, top - 16),
-            font(11).color(&RGBColor(90, 90, 90)),
+            (10, top - 12),
+            font(13).color(&RGBColor(80, 80, 80)),
         ))
         .map_err(fail)?;
-        let plot_width = WIDTH as i32 - LABEL_WIDTH - 70;
-        for (i, (label, values)) in rows.iter().enumerate() {
-            let y0 = top + i as i32 * block;
-            area.draw(&Text::new(
-                shorten(label, 48),
-                (LABEL_WIDTH - 8, y0 + groups * BAR / 2),
-                font(11).pos(Pos::new(HPos::Right, VPos::Center)),
-            ))
-            .map_err(fail)?;
+        let plot_width = WIDTH as i32 - label_width - 70;
+        let mut y0 = top + 4;
+        for ((lines, (_, values)), h) in labels.iter().zip(rows).zip(&heights) {
+            let block = h - GAP;
+            let first = y0 + block / 2 - (lines.len() as i32 - 1) * LINE / 2;
+            for (k, line) in lines.iter().enumerate() {
+                area.draw(&Text::new(
+                    line.as_str(),
+                    (label_width - 8, first + k as i32 * LINE),
+                    font(LABEL_FONT).pos(Pos::new(HPos::Right, VPos::Center)),
+                ))
+                .map_err(fail)?;
+            }
+            let bars_top = y0 + (block - groups * BAR) / 2;
             for (g, value) in values.iter().enumerate() {
-                let y = y0 + g as i32 * BAR;
+                let y = bars_top + g as i32 * BAR;
                 let colour = COLOURS[g % COLOURS.len()];
                 let Some(v) = value else { continue };
                 let w = ((v / max) * plot_width as f64).round() as i32;
                 area.draw(&Rectangle::new(
-                    [(LABEL_WIDTH, y + 1), (LABEL_WIDTH + w.max(1), y + BAR - 1)],
+                    [(label_width, y + 1), (label_width + w.max(1), y + BAR - 1)],
                     colour.filled(),
                 ))
                 .map_err(fail)?;
@@ -142,33 +186,36 @@ pub fn svg(chart: &BarChart) -> Result<String, AnalysisError> {
                 };
                 area.draw(&Text::new(
                     text,
-                    (LABEL_WIDTH + w + 4, y + BAR / 2),
-                    font(10).pos(Pos::new(HPos::Left, VPos::Center)),
+                    (label_width + w + 5, y + BAR / 2),
+                    font(14).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(fail)?;
+            }
+            y0 += h;
+        }
+        let ly = y0 + 8;
+        if chart.legend.len() > 1 {
+            for (g, entry) in chart.legend.iter().enumerate() {
+                let y = ly + g as i32 * 26;
+                area.draw(&Rectangle::new(
+                    [(label_width, y), (label_width + 16, y + 16)],
+                    COLOURS[g % COLOURS.len()].filled(),
+                ))
+                .map_err(fail)?;
+                area.draw(&Text::new(
+                    entry.as_str(),
+                    (label_width + 24, y + 8),
+                    font(LABEL_FONT).pos(Pos::new(HPos::Left, VPos::Center)),
                 ))
                 .map_err(fail)?;
             }
         }
-        let ly = top + block * rows.len() as i32 + 10;
-        for (g, entry) in chart.legend.iter().enumerate() {
-            let y = ly + g as i32 * 24;
-            area.draw(&Rectangle::new(
-                [(LABEL_WIDTH, y), (LABEL_WIDTH + 14, y + 14)],
-                COLOURS[g % COLOURS.len()].filled(),
-            ))
-            .map_err(fail)?;
-            area.draw(&Text::new(
-                entry.as_str(),
-                (LABEL_WIDTH + 20, y + 7),
-                font(11).pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(fail)?;
-        }
-        let fy = ly + 24 * groups + 8;
+        let fy = ly + legend + 10;
         for (i, line) in chart.footer.iter().enumerate() {
             area.draw(&Text::new(
                 line.as_str(),
-                (10, fy + 18 * i as i32),
-                font(11).color(&RGBColor(60, 60, 60)),
+                (10, fy + 20 * i as i32),
+                font(13).color(&RGBColor(60, 60, 60)),
             ))
             .map_err(fail)?;
         }

@@ -102,7 +102,7 @@ print(json.dumps({"sheets": len(wb.sheetnames), "fig3": rows}, ensure_ascii=Fals
         let book: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(book["sheets"], 57, "contents and one sheet per entry: {book}");
         let share = |row: usize| book["fig3"][row][1].as_f64().unwrap();
-        assert_eq!(book["fig3"][0][0], "Kategori", "{book}");
+        assert_eq!(book["fig3"][0][0], "Kategori (prosent)", "{book}");
         let (own, part, none) = (share(1), share(2), share(3));
         assert_eq!(
             [own, part, none].map(|p| (p * 229.0 / 100.0).round() as u64),

@@ -3,8 +3,10 @@
 //! parsed and linted with `file:line:column` diagnostics like definitions,
 //! then computed ([`run`]) and written ([`write`]).
 
+mod html;
 mod lint;
 pub mod run;
+mod workbook;
 pub mod write;
 
 use serde::{Deserialize, Serialize};

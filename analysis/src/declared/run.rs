@@ -102,6 +102,7 @@ pub fn run(
     let mut cleanings: HashMap<Sample, Cleaning> = HashMap::new();
     let mut unit_cache: HashMap<(Sample, &'static str), Vec<UnitRows>> = HashMap::new();
     let mut out = Vec::with_capacity(file.entries.len());
+    let mut unnumbered = 0;
     for (i, e) in file.entries.iter().enumerate() {
         let cleaning = cleanings
             .entry(e.sample)
@@ -109,7 +110,14 @@ pub fn run(
         let us = unit_cache
             .entry((e.sample, e.unit.name()))
             .or_insert_with(|| units(inputs.ds, inputs.roles, cleaning, e.unit));
-        out.push(figure(inputs, e, cleaning, us)?);
+        let mut f = figure(inputs, e, cleaning, us)?;
+        if e.number.is_none() {
+            // Unnumbered tables are named A, B, C … in order.
+            let letter = (b'A' + (unnumbered % 26) as u8) as char;
+            f.name = format!("{} {letter}", f.name);
+            unnumbered += 1;
+        }
+        out.push(f);
         progress(i + 1, file.entries.len());
     }
     Ok(out)

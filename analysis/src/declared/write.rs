@@ -11,12 +11,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 
 use super::run::{Figure, Status, cell};
 use super::{Chart, ReportFile, Show};
-use crate::report::escape;
 use crate::{AnalysisError, figures, format};
 
 /// One line of `index.json`.
@@ -76,13 +74,26 @@ pub fn caption(f: &Figure) -> String {
     let Some(n) = f.n else {
         return format!("{} {}", f.name, text.trim());
     };
-    let n = format!("{} (n = {n})", f.unit_text);
-    // The unit word's first use takes the n («Andeler.*» → «Andeler (n = 142).*»).
-    let body = match text.find(f.unit_text.as_str()) {
-        Some(i) if !f.unit_text.is_empty() => {
-            format!("{}{n}{}", &text[..i], &text[i + f.unit_text.len()..])
+    // The unit word where it stands as a sentence of its own («Andeler.»,
+    // «Andeler.*») takes the n; a caption without one gets the n at its end.
+    let unit = f.unit_text.as_str();
+    let standalone = (!unit.is_empty())
+        .then(|| {
+            text.match_indices(unit).map(|(i, _)| i).find(|&i| {
+                let after = text[i + unit.len()..].chars().next();
+                matches!(after, None | Some('.' | '*' | ','))
+            })
+        })
+        .flatten();
+    let body = match standalone {
+        Some(i) => format!("{}{unit} (n = {n}){}", &text[..i], &text[i + unit.len()..]),
+        None => {
+            let t = text.trim_end();
+            match t.strip_suffix('.') {
+                Some(t) => format!("{t} (n = {n})."),
+                None => format!("{t} (n = {n})."),
+            }
         }
-        _ => format!("{} {n}.", text.trim_end()),
     };
     format!("{} {}", f.name, body.trim())
 }
@@ -103,15 +114,12 @@ pub fn write(
         .map_err(io(format!("creating {}", dir.display())))?;
     let mut index = Vec::new();
     for (i, f) in figures_.iter().enumerate() {
-        let stem = match f.number {
-            Some(n) => format!("figurer/figur-{n:02}"),
-            None => format!("figurer/tabell-{:02}", i + 1),
-        };
+        let stem = format!("figurer/{}", anchor(f));
         let mut files = Vec::new();
         if let (Some(t), true, Status::Ok) = (&f.table, f.chart != Chart::None, f.status) {
-            let chart = figures::BarChart {
-                title: figures::wrap(&caption(f), 95),
-                subtitle: format!("{}. {}", t.unit_description, sample_words(f.sample)),
+            let mut chart = figures::BarChart {
+                title: figures::wrap(&caption(f), 80),
+                subtitle: subtitle(f, t),
                 rows: t
                     .categories
                     .iter()
@@ -123,16 +131,15 @@ pub fn write(
                         )
                     })
                     .collect(),
-                legend: t
-                    .groups
-                    .iter()
-                    .map(|g| format!("{} (n = {})", g.label, g.n))
-                    .collect(),
+                legend: legend(t),
                 percent: f.show == Show::Percent,
                 footer: tests_text(t),
             };
+            // The SVG carries its caption (the web page); the PNG, pasted
+            // into Word under a caption of its own, does not.
             let svg = figures::svg(&chart)?;
-            let png = figures::png(&svg)?;
+            chart.title.clear();
+            let png = figures::png(&figures::svg(&chart)?)?;
             for (ext, bytes) in [("svg", svg.as_bytes()), ("png", png.as_slice())] {
                 let name = format!("{stem}.{ext}");
                 std::fs::write(dir.join(&name), bytes).map_err(io(format!("writing {name}")))?;
@@ -154,7 +161,7 @@ pub fn write(
             files,
         });
     }
-    xlsx(&dir.join("tabeller.xlsx"), figures_)?;
+    super::workbook::write(&dir.join("tabeller.xlsx"), figures_)?;
     let index = Index {
         survey: file.survey.clone(),
         title: file.title.clone(),
@@ -162,8 +169,11 @@ pub fn write(
         figures: index,
         data_files,
     };
-    std::fs::write(dir.join("rapport.html"), html(file, figures_, &index))
-        .map_err(io("writing rapport.html".into()))?;
+    std::fs::write(
+        dir.join("rapport.html"),
+        super::html::page(file, figures_, &index),
+    )
+    .map_err(io("writing rapport.html".into()))?;
     let json = serde_json::to_vec_pretty(&index).map_err(|e| AnalysisError::Io {
         context: "writing index.json".into(),
         source: std::io::Error::other(e),
@@ -174,7 +184,7 @@ pub fn write(
 
 /// The tests of a table as the report writes them: one line for a whole
 /// table, and for per-option tests the options that differ (p < 0,05).
-fn tests_text(t: &crate::crosstab::Crosstab) -> Vec<String> {
+pub(super) fn tests_text(t: &crate::crosstab::Crosstab) -> Vec<String> {
     fn name(n: &str) -> &str {
         match n {
             "chi2" => "Kjikvadrattest",
@@ -215,240 +225,69 @@ fn tests_text(t: &crate::crosstab::Crosstab) -> Vec<String> {
     }
 }
 
-fn sample_words(sample: &str) -> &'static str {
+/// The line under the caption: unit, and who the n is (answered, asked
+/// but not answered, not asked).
+fn subtitle(f: &Figure, t: &crate::crosstab::Crosstab) -> String {
+    let groups = t.groups.iter().filter(|g| g.key != "total");
+    let (unanswered, not_asked) =
+        groups.fold((0, 0), |a, g| (a.0 + g.unanswered, a.1 + g.not_asked));
+    let mut text = format!("{}. n = {}", t.unit_description.trim_end_matches('.'), t.n);
+    if f.analysis == super::Analysis::ResponseRate {
+        text = format!(
+            "Kommuner som har svart, av alle kommuner i registeret for {}: {} av {}",
+            f.registry_year,
+            t.n,
+            t.n + unanswered
+        );
+    } else if not_asked > 0 || unanswered > 0 {
+        let _ = write!(text, " ({not_asked} ikke spurt, {unanswered} ikke besvart)");
+    }
+    text
+}
+
+/// Legend entries with each group's n; a count grid also gives the pooled
+/// count its shares are of (N).
+fn legend(t: &crate::crosstab::Crosstab) -> Vec<String> {
+    t.groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            if t.kind == crate::crosstab::Kind::Grid {
+                let total: u64 = t.counts.iter().filter_map(|r| r[g]).sum();
+                format!("{} (n = {}; N = {total})", group.label, group.n)
+            } else {
+                format!("{} (n = {})", group.label, group.n)
+            }
+        })
+        .collect()
+}
+
+pub(super) fn sample_words(sample: &str) -> &'static str {
     match sample {
         "submitted" => "Utvalg: bare innsendte svar",
         _ => "Utvalg: alle som har svart minst på kommune og tjenestetype",
     }
 }
 
-/// The sheet of entry `i` («Figur 3», «Tabell 16» for an unnumbered table).
-fn sheet(f: &Figure, i: usize) -> String {
+/// The sheet of an entry: its name («Figur 3», «Tabell A»).
+pub(super) fn sheet(f: &Figure, _i: usize) -> String {
+    f.name.clone()
+}
+
+/// A file name and HTML id: «figur-03», «tabell-a».
+pub(super) fn anchor(f: &Figure) -> String {
     match f.number {
-        Some(_) => f.name.clone(),
-        None => format!("{} {}", f.name, i + 1),
+        Some(n) => format!("figur-{n:02}"),
+        None => f.name.to_lowercase().replace(' ', "-"),
     }
 }
 
 /// A cell as text: «60 %», a count, or a number with a decimal comma.
-fn shown(f: &Figure, t: &crate::crosstab::Crosstab, r: usize, g: usize) -> String {
+pub(super) fn shown(f: &Figure, t: &crate::crosstab::Crosstab, r: usize, g: usize) -> String {
     match cell(t, f.show, r, g) {
         None => "–".into(),
         Some(v) if f.show == Show::Percent => format::percent(v / 100.0),
         Some(v) if f.show == Show::Count => format!("{v}"),
         Some(v) => format::decimal(v, 1),
     }
-}
-
-fn xlsx(path: &Path, figures_: &[Figure]) -> Result<(), AnalysisError> {
-    let err = |e: rust_xlsxwriter::XlsxError| AnalysisError::Xlsx(e.to_string());
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let number = Format::new().set_num_format("0.0");
-    let contents = book.add_worksheet().set_name("Innhold").map_err(err)?;
-    for (c, h) in ["Figur", "Tittel", "n", "Ark"].iter().enumerate() {
-        contents
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-    }
-    contents.set_column_width(1, 90).map_err(err)?;
-    for (i, f) in figures_.iter().enumerate() {
-        let row = i as u32 + 1;
-        contents.write_string(row, 0, &f.name).map_err(err)?;
-        contents.write_string(row, 1, caption(f)).map_err(err)?;
-        if let Some(n) = f.n {
-            contents.write_number(row, 2, n as f64).map_err(err)?;
-        }
-        contents.write_string(row, 3, sheet(f, i)).map_err(err)?;
-    }
-    for (i, f) in figures_.iter().enumerate() {
-        let ws = book.add_worksheet().set_name(sheet(f, i)).map_err(err)?;
-        ws.set_column_width(0, 55).map_err(err)?;
-        ws.write_string_with_format(0, 0, caption(f), &bold)
-            .map_err(err)?;
-        let Some(t) = &f.table else {
-            ws.write_string(
-                2,
-                0,
-                "Ikke kodet ennå: fritekstsvarene må kodes før tabellen kan lages.",
-            )
-            .map_err(err)?;
-            continue;
-        };
-        ws.write_string(
-            1,
-            0,
-            format!("{} {}", t.unit_description, sample_words(f.sample)),
-        )
-        .map_err(err)?;
-        ws.write_string_with_format(3, 0, "Kategori", &bold)
-            .map_err(err)?;
-        for (g, group) in t.groups.iter().enumerate() {
-            ws.write_string_with_format(
-                3,
-                g as u16 + 1,
-                format!("{} (n = {})", group.label, group.n),
-                &bold,
-            )
-            .map_err(err)?;
-        }
-        let mut row = 4u32;
-        for (r, c) in t.categories.iter().enumerate() {
-            ws.write_string(row, 0, &c.label).map_err(err)?;
-            for g in 0..t.groups.len() {
-                if let Some(v) = cell(t, f.show, r, g) {
-                    ws.write_number_with_format(row, g as u16 + 1, v, &number)
-                        .map_err(err)?;
-                }
-            }
-            row += 1;
-        }
-        if matches!(f.show, Show::Sum | Show::Mean | Show::Min | Show::Max)
-            || t.categories.is_empty()
-        {
-            for (label, pick) in [
-                ("n", 0),
-                ("Sum", 1),
-                ("Minimum", 2),
-                ("Maksimum", 3),
-                ("Gjennomsnitt", 4),
-                ("Median", 5),
-            ] {
-                ws.write_string(row, 0, label).map_err(err)?;
-                for (g, s) in t.summaries.iter().enumerate() {
-                    let v = [s.n as f64, s.sum, s.min, s.max, s.mean, s.median][pick];
-                    if v.is_finite() {
-                        ws.write_number_with_format(row, g as u16 + 1, v, &number)
-                            .map_err(err)?;
-                    }
-                }
-                row += 1;
-            }
-        }
-        row += 1;
-        for test in &t.tests {
-            ws.write_string(row, 0, format!("{}: {}", test.name, test.p_text))
-                .map_err(err)?;
-            row += 1;
-        }
-        if !f.comparison.is_empty() {
-            row += 1;
-            ws.write_string_with_format(row, 0, "Publisert 2025 mot nå", &bold)
-                .map_err(err)?;
-            row += 1;
-            for c in &f.comparison {
-                ws.write_string(row, 0, format!("{} – {}", c.category, c.group))
-                    .map_err(err)?;
-                ws.write_number(row, 1, c.published).map_err(err)?;
-                if let Some(now) = c.now {
-                    ws.write_number_with_format(row, 2, now, &number)
-                        .map_err(err)?;
-                }
-                row += 1;
-            }
-        }
-    }
-    book.save(path).map_err(err)
-}
-
-fn html(file: &ReportFile, figures_: &[Figure], index: &Index) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!doctype html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\nbody{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\ntable{{border-collapse:collapse;margin:.5rem 0}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}td:first-child,th:first-child{{text-align:left}}\nfigure{{margin:1.5rem 0}}img{{max-width:100%}}.note{{color:#555;font-size:.9rem}}\n</style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>Registerår {y}. Data: {d}.</p>\n",
-        t = escape(&file.title),
-        y = index.registry_year,
-        d = index
-            .data_files
-            .iter()
-            .map(|f| format!("<a href=\"{0}\">{0}</a>", escape(f)))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    for (f, entry) in figures_.iter().zip(&index.figures) {
-        let _ = writeln!(
-            h,
-            "<section id=\"{}\">",
-            escape(&entry.name.to_lowercase().replace(' ', "-"))
-        );
-        if let Some(png) = entry.files.iter().find(|f| f.ends_with(".svg")) {
-            let _ = writeln!(
-                h,
-                "<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
-                escape(png),
-                escape(&entry.caption),
-                escape(&entry.caption)
-            );
-        } else {
-            let _ = writeln!(h, "<h2>{}</h2>", escape(&entry.caption));
-        }
-        match &f.table {
-            None => {
-                let _ = writeln!(
-                    h,
-                    "<p><strong>Ikke kodet ennå.</strong> Fritekstsvarene må kodes før tabellen kan lages.</p>"
-                );
-            }
-            Some(t) => {
-                h.push_str("<table><tr><th></th>");
-                for g in &t.groups {
-                    let _ = write!(h, "<th>{} (n = {})</th>", escape(&g.label), g.n);
-                }
-                h.push_str("</tr>\n");
-                if t.kind == crate::crosstab::Kind::Numeric {
-                    for (label, pick) in [
-                        ("n", 0),
-                        ("Sum", 1),
-                        ("Minimum", 2),
-                        ("Maksimum", 3),
-                        ("Gjennomsnitt", 4),
-                        ("Median", 5),
-                    ] {
-                        let _ = write!(h, "<tr><td>{label}</td>");
-                        for s in &t.summaries {
-                            let v = [s.n as f64, s.sum, s.min, s.max, s.mean, s.median][pick];
-                            let text = if v.is_finite() {
-                                format::decimal(v, usize::from(v.fract() != 0.0))
-                            } else {
-                                "–".into()
-                            };
-                            let _ = write!(h, "<td>{text}</td>");
-                        }
-                        h.push_str("</tr>\n");
-                    }
-                }
-                for (r, c) in t.categories.iter().enumerate() {
-                    let _ = write!(h, "<tr><td>{}</td>", escape(&c.label));
-                    for g in 0..t.groups.len() {
-                        let _ = write!(h, "<td>{}</td>", escape(&shown(f, t, r, g)));
-                    }
-                    h.push_str("</tr>\n");
-                }
-                h.push_str("</table>\n");
-                for test in &t.tests {
-                    let _ = writeln!(h, "<p>{}: {}</p>", escape(&test.name), escape(&test.p_text));
-                }
-            }
-        }
-        if !f.comparison.is_empty() {
-            h.push_str("<table><tr><th>Publisert 2025</th><th>2025</th><th>Nå</th></tr>\n");
-            for c in &f.comparison {
-                let _ = writeln!(
-                    h,
-                    "<tr><td>{} – {}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&c.category),
-                    escape(&c.group),
-                    format::decimal(c.published, 0),
-                    c.now.map_or("–".into(), |v| format::decimal(v, 0))
-                );
-            }
-            h.push_str("</table>\n");
-        }
-        if let Some(note) = &f.note {
-            let _ = writeln!(h, "<p class=\"note\">Lesemåte: {}</p>", escape(note));
-        }
-        h.push_str("</section>\n");
-    }
-    h.push_str("</body>\n</html>\n");
-    h
 }
