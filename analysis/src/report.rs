@@ -277,6 +277,11 @@ fn slug(text: &str) -> String {
 /// Every cross-tab in one workbook: a contents sheet, then one sheet per
 /// grouping with the tables one under the other (counts and column percent).
 pub fn xlsx(tables: &[Crosstab], path: &Path) -> Result<(), AnalysisError> {
+    std::fs::write(path, xlsx_bytes(tables)?).map_err(AnalysisError::io("writing the workbook"))
+}
+
+/// The workbook of [`xlsx`] as bytes (a download).
+pub fn xlsx_bytes(tables: &[Crosstab]) -> Result<Vec<u8>, AnalysisError> {
     let err = |e: rust_xlsxwriter::XlsxError| AnalysisError::Xlsx(e.to_string());
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -421,7 +426,7 @@ pub fn xlsx(tables: &[Crosstab], path: &Path) -> Result<(), AnalysisError> {
             row += 2;
         }
     }
-    book.save(path).map_err(err)
+    book.save_to_buffer().map_err(err)
 }
 
 fn sheet_name(by_label: &str) -> String {

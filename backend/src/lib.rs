@@ -8,6 +8,7 @@ mod error;
 pub mod http;
 pub mod mail;
 pub mod registry;
+pub mod reports;
 pub mod secret;
 pub mod serve;
 pub mod startup;

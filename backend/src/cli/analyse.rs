@@ -307,7 +307,7 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             };
             let written = match declared {
                 Some((name, src)) => {
-                    let index = declared_report(
+                    let index = crate::reports::declared_report(
                         &c,
                         &name,
                         &src,
@@ -371,46 +371,4 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             Ok(())
         }
     }
-}
-
-/// Checks a report file against the round's definition and writes its
-/// figures and tables, with the data files, into `out`.
-fn declared_report(
-    c: &crate::db::analysis::Cleaned,
-    name: &str,
-    src: &str,
-    out: &std::path::Path,
-    (suppress_below, include_personal): (Option<u64>, bool),
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<analysis::declared::write::Index, Error> {
-    let (file, diagnostics) = analysis::declared::check(src, &c.data.definition);
-    let errors: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.level == survey_definitions::Level::Error)
-        .map(|d| d.render(name))
-        .collect();
-    let Some(file) = file.filter(|_| errors.is_empty()) else {
-        return Err(Error::BadRequest(format!(
-            "the report file has errors:\n{}",
-            errors.join("\n")
-        )));
-    };
-    let inputs = analysis::declared::run::Inputs {
-        ds: &c.dataset,
-        def: &c.data.definition,
-        roles: &c.roles,
-        registry: &c.data.registry,
-        decisions: &c.data.decisions,
-        suppress_below,
-    };
-    let figures = analysis::declared::run::run(&inputs, &file, progress)?;
-    std::fs::create_dir_all(out).map_err(Error::io(format!("creating {}", out.display())))?;
-    let data = analysis::report::write_data(out, &c.dataset, &c.cleaning, include_personal)?;
-    Ok(analysis::declared::write::write(
-        out,
-        &file,
-        &figures,
-        data,
-        c.dataset.registry_year,
-    )?)
 }

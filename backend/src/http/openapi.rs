@@ -4,7 +4,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::OpenApi;
 
-use super::{admin, auth, outreach, research, respondent, rounds};
+use super::{admin, auth, outreach, research, research_files, respondent, rounds};
 
 /// Shape of every error body (see `http/error.rs`).
 #[derive(Serialize, utoipa::ToSchema)]
@@ -50,6 +50,14 @@ pub struct ErrorResponse {
         auth::password,
         research::crosstab,
         research::cleaning,
+        research_files::rounds,
+        research_files::summary,
+        research_files::crosstab_csv,
+        research_files::crosstab_xlsx,
+        research_files::crosstab_svg,
+        research_files::crosstab_png,
+        research_files::report_zip,
+        research_files::decide,
         admin::users,
         admin::audit,
         admin::waves,

@@ -13,8 +13,37 @@ use serde::Deserialize;
 /// Routes under `/api/research`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/research/rounds", get(super::research_files::rounds))
         .route("/research/rounds/{survey}/crosstab", get(crosstab))
+        .route(
+            "/research/rounds/{survey}/crosstab.csv",
+            get(super::research_files::crosstab_csv),
+        )
+        .route(
+            "/research/rounds/{survey}/crosstab.xlsx",
+            get(super::research_files::crosstab_xlsx),
+        )
+        .route(
+            "/research/rounds/{survey}/crosstab.svg",
+            get(super::research_files::crosstab_svg),
+        )
+        .route(
+            "/research/rounds/{survey}/crosstab.png",
+            get(super::research_files::crosstab_png),
+        )
+        .route(
+            "/research/rounds/{survey}/report.zip",
+            get(super::research_files::report_zip),
+        )
+        .route(
+            "/research/rounds/{survey}/summary",
+            get(super::research_files::summary),
+        )
         .route("/research/rounds/{survey}/cleaning", get(cleaning))
+        .route(
+            "/research/rounds/{survey}/decisions",
+            axum::routing::post(super::research_files::decide),
+        )
 }
 
 /// Query of a cross-tab (see `omfang analyse crosstab --help`).
@@ -37,6 +66,9 @@ pub struct CrosstabQuery {
     pub sample: Option<String>,
     /// Add a «Totalt» column.
     pub total: Option<bool>,
+    /// CSV downloads: `comma` (default; UTF-8) or `semicolon` (`;` and
+    /// decimal comma with a byte-order mark, for Norwegian Excel).
+    pub sep: Option<String>,
 }
 
 /// The sample named in a query.
@@ -60,7 +92,7 @@ pub struct SampleQuery {
     pub sample: Option<String>,
 }
 
-fn unit(query: &CrosstabQuery) -> Result<analysis::clean::Unit, ApiError> {
+pub(super) fn unit(query: &CrosstabQuery) -> Result<analysis::clean::Unit, ApiError> {
     use analysis::clean::{MunicipalityRule, Unit};
     match (
         query.unit.as_deref().unwrap_or("respondent"),
@@ -83,29 +115,42 @@ pub async fn crosstab(
     Path(survey): Path<String>,
     ApiQuery(query): ApiQuery<CrosstabQuery>,
 ) -> Result<Json<analysis::crosstab::Crosstab>, ApiError> {
+    let table = table_of(&state, &user.user.email, &survey, &query, "json").await?;
+    Ok(Json(table))
+}
+
+/// Computes the cross-tab a query asks for and records who downloaded it
+/// in which form.
+pub(super) async fn table_of(
+    state: &AppState,
+    who: &str,
+    survey: &str,
+    query: &CrosstabQuery,
+    form: &str,
+) -> Result<analysis::crosstab::Crosstab, ApiError> {
     let request = analysis::crosstab::CrosstabRequest {
         item: query.item.clone(),
         by: query.by.clone(),
-        unit: unit(&query)?,
+        unit: unit(query)?,
         suppress_below: query.suppress_below,
         total: query.total.unwrap_or(false),
         bins: None,
     };
     let sample = sample(query.sample.as_deref())?;
-    let c = crate::db::analysis::cleaned(&state.db, &survey, sample).await?;
+    let c = crate::db::analysis::cleaned(&state.db, survey, sample).await?;
     let table = analysis::crosstab::crosstab(&c.dataset, &c.roles, &c.cleaning, &request)
         .map_err(crate::Error::from)?;
     accounts::audit(
         &state.db,
-        &user.user.email,
+        who,
         "export",
         &format!(
-            "crosstab {survey} item={} by={} unit={} sample={}",
+            "crosstab {survey} item={} by={} unit={} sample={} as {form}",
             query.item, query.by, table.unit, table.sample
         ),
     )
     .await?;
-    Ok(Json(table))
+    Ok(table)
 }
 
 /// `GET /api/research/rounds/{survey}/cleaning`: respondents, analytic sample and flags.

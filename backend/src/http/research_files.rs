@@ -1,0 +1,248 @@
+//! The researchers' workspace API beside the JSON cross-tab: the rounds,
+//! a round's sample and response rate, each cross-tab as CSV (UTF-8 or
+//! the `;` variant for Norwegian Excel), XLSX, SVG and PNG, the whole
+//! report as one ZIP, and keep/drop decisions. Every download is recorded
+//! in the audit trail (who, what, when).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::auth::{Authorized, Researcher};
+use super::error::{ApiJson, ApiQuery};
+use super::research::{CrosstabQuery, SampleQuery, sample, table_of};
+use super::{ApiError, AppState};
+use crate::db::accounts;
+
+/// A round as researchers see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ResearchRound {
+    /// Survey id.
+    pub survey_id: String,
+    /// Title.
+    pub title: String,
+    /// Registry year that sizes and places its municipalities.
+    pub registry_year: i32,
+    /// A report file is declared for it (`report.zip` writes its figures).
+    pub has_report_file: bool,
+}
+
+/// `GET /api/research/rounds`: the rounds to analyse.
+#[utoipa::path(get, path = "/api/research/rounds", tag = "research", responses((status = 200, body = [ResearchRound]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn rounds(
+    State(state): State<AppState>,
+    _: Researcher,
+) -> Result<Json<Vec<ResearchRound>>, ApiError> {
+    Ok(Json(
+        crate::db::round::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|r| ResearchRound {
+                has_report_file: survey_definitions::shipped_report(&r.survey_id).is_some(),
+                survey_id: r.survey_id,
+                title: r.title,
+                registry_year: r.registry_year,
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /api/research/rounds/{survey}/summary`: the sample, its n, the
+/// registry year, and the response rate by county and by size class with
+/// the municipalities not answered.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/summary", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, description = "`{sample, sample_description, registry_year, respondents, included, by_county, by_size_class}` (the last two as `omfang analyse response-rate`)", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    _: Researcher,
+    Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<SampleQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    use analysis::response_rate::{RateBy, response_rate};
+    let s = sample(query.sample.as_deref())?;
+    let c = crate::db::analysis::cleaned(&state.db, &survey, s).await?;
+    let rate = |by| response_rate(&c.dataset, &c.roles, &c.cleaning, &c.data.registry, by);
+    Ok(Json(serde_json::json!({
+        "sample": s.name(),
+        "sample_description": s.description(),
+        "registry_year": c.dataset.registry_year,
+        "respondents": c.dataset.len(),
+        "included": c.cleaning.included.iter().filter(|&&i| i).count(),
+        "by_county": rate(RateBy::County),
+        "by_size_class": rate(RateBy::SizeClass),
+    })))
+}
+
+fn file(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A file name for a cross-tab: `krysstabell-<item>-<by>`.
+fn stem(query: &CrosstabQuery) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect()
+    };
+    format!("krysstabell-{}-{}", clean(&query.item), clean(&query.by))
+}
+
+/// `GET /api/research/rounds/{survey}/crosstab.csv`: the cross-tab as CSV
+/// (category, then count and percent per group); `sep=semicolon` for
+/// Norwegian Excel.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab.csv", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn crosstab_csv(
+    State(state): State<AppState>,
+    Authorized(user): Researcher,
+    Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<CrosstabQuery>,
+) -> Result<Response, ApiError> {
+    let excel = match query.sep.as_deref() {
+        None | Some("comma") => false,
+        Some("semicolon") => true,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "sep `{other}`: use sep=comma|semicolon"
+            )));
+        }
+    };
+    let table = table_of(&state, &user.user.email, &survey, &query, "csv").await?;
+    let mut body = Vec::new();
+    if excel {
+        body.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    body.extend(
+        table
+            .to_csv(if excel { b';' } else { b',' })
+            .map_err(crate::Error::from)?,
+    );
+    Ok(file(
+        "text/csv; charset=utf-8",
+        format!("{}.csv", stem(&query)),
+        body,
+    ))
+}
+
+/// `GET /api/research/rounds/{survey}/crosstab.xlsx`: the cross-tab as a workbook.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab.xlsx", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn crosstab_xlsx(
+    State(state): State<AppState>,
+    Authorized(user): Researcher,
+    Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<CrosstabQuery>,
+) -> Result<Response, ApiError> {
+    let table = table_of(&state, &user.user.email, &survey, &query, "xlsx").await?;
+    let bytes =
+        analysis::report::xlsx_bytes(std::slice::from_ref(&table)).map_err(crate::Error::from)?;
+    Ok(file(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("{}.xlsx", stem(&query)),
+        bytes,
+    ))
+}
+
+/// `GET /api/research/rounds/{survey}/crosstab.svg`: the grouped bar chart.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab.svg", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "SVG", content_type = "image/svg+xml"), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn crosstab_svg(
+    State(state): State<AppState>,
+    Authorized(user): Researcher,
+    Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<CrosstabQuery>,
+) -> Result<Response, ApiError> {
+    let table = table_of(&state, &user.user.email, &survey, &query, "svg").await?;
+    let svg = analysis::figures::grouped_bars(&table).map_err(crate::Error::from)?;
+    Ok(file(
+        "image/svg+xml",
+        format!("{}.svg", stem(&query)),
+        svg.into_bytes(),
+    ))
+}
+
+/// `GET /api/research/rounds/{survey}/crosstab.png`: the chart as PNG (for Word).
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab.png", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "PNG", content_type = "image/png"), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+pub async fn crosstab_png(
+    State(state): State<AppState>,
+    Authorized(user): Researcher,
+    Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<CrosstabQuery>,
+) -> Result<Response, ApiError> {
+    let table = table_of(&state, &user.user.email, &survey, &query, "png").await?;
+    let svg = analysis::figures::grouped_bars(&table).map_err(crate::Error::from)?;
+    let png = analysis::figures::png(&svg).map_err(crate::Error::from)?;
+    Ok(file("image/png", format!("{}.png", stem(&query)), png))
+}
+
+/// `GET /api/research/rounds/{survey}/report.zip`: the report folder of
+/// `omfang analyse report` (figures, workbook, HTML, index.json, data CSV,
+/// codebook, SPSS syntax) as one ZIP, built on the server.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/report.zip", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, description = "ZIP", content_type = "application/zip"), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+pub async fn report_zip(
+    State(state): State<AppState>,
+    Authorized(user): Researcher,
+    Path(survey): Path<String>,
+    ApiQuery(query): ApiQuery<SampleQuery>,
+) -> Result<Response, ApiError> {
+    let s = sample(query.sample.as_deref())?;
+    let c = crate::db::analysis::cleaned(&state.db, &survey, s).await?;
+    // Drawing 50-odd figures is CPU work: off the async threads.
+    let bytes = tokio::task::spawn_blocking(move || crate::reports::build(&c))
+        .await
+        .map_err(|e| crate::Error::Config(format!("building the report: {e}")))??;
+    accounts::audit(
+        &state.db,
+        &user.user.email,
+        "export",
+        &format!("report {survey} (sample {}) as zip", s.name()),
+    )
+    .await?;
+    Ok(file(
+        "application/zip",
+        format!("rapport-{survey}.zip"),
+        bytes,
+    ))
+}
+
+/// A keep/drop decision from the browser.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// Respondent key as listed (`svar-12`, `import-1-7`).
+    pub respondent: String,
+    /// Keep (true) or drop (false).
+    pub keep: bool,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// `POST /api/research/rounds/{survey}/decisions`: keeps or drops one
+/// respondent with a reason, as the logged-in researcher; the latest
+/// decision counts, so a drop is undone by a keep. Audited.
+#[utoipa::path(post, path = "/api/research/rounds/{survey}/decisions", tag = "research", params(("survey" = String, Path)), request_body = DecisionRequest, responses((status = 204, description = "Recorded"), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Authorized(user): Researcher,
+    Path(survey): Path<String>,
+    ApiJson(body): ApiJson<DecisionRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    crate::db::analysis::decide(
+        &state.db,
+        &survey,
+        &body.respondent,
+        body.keep,
+        &user.user.email,
+        &body.reason,
+    )
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
