@@ -16,6 +16,10 @@ pub fn App() -> impl IntoView {
     if first == crate::route::Route::Admin {
         return view! { <crate::admin::Admin /> }.into_any();
     }
+    #[cfg(feature = "admin")]
+    if first == crate::route::Route::Analyse {
+        return view! { <crate::admin::Admin research=true /> }.into_any();
+    }
     if let Some(token) = first.token() {
         return view! { <crate::journey::Journey token=token.to_owned() /> }.into_any();
     }

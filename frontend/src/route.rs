@@ -22,6 +22,8 @@ pub enum Route {
     Preview,
     /// The administrators' pages (`/admin…`).
     Admin,
+    /// The researchers' pages (`/analyse…`).
+    Analyse,
     /// The privacy notice (`/personvern`, `/svar/{token}/personvern`).
     Privacy(Option<String>),
     /// The accessibility statement (`…/tilgjengelighet`).
@@ -48,6 +50,7 @@ impl Route {
         };
         match parts.as_slice() {
             ["admin", ..] => Route::Admin,
+            ["analyse", ..] => Route::Analyse,
             ["personvern"] => Route::Privacy(None),
             ["tilgjengelighet"] => Route::Accessibility(None),
             ["svar", t] => Route::Start((*t).to_owned()),
@@ -81,6 +84,7 @@ impl Route {
         match self {
             Route::Preview => "/".into(),
             Route::Admin => "/admin".into(),
+            Route::Analyse => "/analyse".into(),
             Route::Privacy(None) => "/personvern".into(),
             Route::Accessibility(None) => "/tilgjengelighet".into(),
             Route::Privacy(Some(t)) => format!("/svar/{t}/personvern"),
@@ -102,7 +106,7 @@ impl Route {
             | Route::Receipt(t, _)
             | Route::Copy(t, _) => Some(t),
             Route::Privacy(t) | Route::Accessibility(t) => t.as_deref(),
-            Route::Preview | Route::Admin => None,
+            Route::Preview | Route::Admin | Route::Analyse => None,
         }
     }
 }

@@ -17,6 +17,7 @@ mod preview;
 mod privacy;
 mod report_file;
 mod research;
+mod research_browser;
 mod respondent;
 mod respondent_edges;
 mod scale_out;

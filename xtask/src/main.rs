@@ -21,8 +21,11 @@ mod bench_stats;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
 const PAYLOAD_BUDGET_GZIP: u64 = 300 * 1024;
-/// Budget for the administrators' payload (the same app with its admin pages), gzip-compressed.
-const ADMIN_PAYLOAD_BUDGET_GZIP: u64 = 400 * 1024;
+/// Budget for the administrators' and researchers' payload (the same app
+/// with the `/admin` and `/analyse` pages), gzip-compressed. Raised from
+/// 400 KB when the researchers' area joined the build: it is used on
+/// office PCs, and respondents' download (above) is what must stay small.
+const ADMIN_PAYLOAD_BUDGET_GZIP: u64 = 450 * 1024;
 /// Password the CI gives the local PostgreSQL superuser (loopback only).
 const PG_PASSWORD: &str = "omfang";
 

@@ -4,7 +4,8 @@
 //! (answering window, loading a definition or a correction), contacts
 //! (CSV import with every bad row listed, edit, deactivate) and waves
 //! (compose from a template, preview, send, progress refreshed every 2
-//! seconds). Researchers who log in are told the pages are for administrators.
+//! seconds). Researchers who log in are sent on to the researchers' area at
+//! `/analyse` (`research.rs`), which administrators may use too.
 //!
 //! The pages read the administrators' API as `serde_json::Value` rather than
 //! typed structs (the dashboard excepted): derived deserializers for every
@@ -12,6 +13,7 @@
 
 mod contacts;
 mod dashboard;
+mod research;
 mod rounds;
 mod waves;
 
@@ -67,9 +69,10 @@ async fn login(email: String, password: String) -> Result<Me, String> {
     }
 }
 
-/// The administration area.
+/// The administration area (`/admin`) or, with `research`, the
+/// researchers' area (`/analyse`); both behind the same login.
 #[component]
-pub fn Admin() -> impl IntoView {
+pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
     let auth = RwSignal::new(Auth::Checking);
     spawn_local(async move {
         auth.set(match me().await {
@@ -79,11 +82,11 @@ pub fn Admin() -> impl IntoView {
     });
     view! {
         <main class="app admin">
-            <h1>"Omfangsundersøkelsen – administrasjon"</h1>
+            <h1>{if research { "Omfangsundersøkelsen – analyse" } else { "Omfangsundersøkelsen – administrasjon" }}</h1>
             {move || match auth.get() {
                 Auth::Checking => view! { <p class="status">"Sjekker innlogging …"</p> }.into_any(),
                 Auth::LoggedOut(error) => view! { <LoginForm auth=auth error=error /> }.into_any(),
-                Auth::In(me) => view! { <LoggedIn auth=auth me=me /> }.into_any(),
+                Auth::In(me) => view! { <LoggedIn auth=auth me=me research=research /> }.into_any(),
             }}
         </main>
     }
@@ -121,7 +124,7 @@ fn LoginForm(auth: RwSignal<Auth>, error: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn LoggedIn(auth: RwSignal<Auth>, me: Me) -> impl IntoView {
+fn LoggedIn(auth: RwSignal<Auth>, me: Me, research: bool) -> impl IntoView {
     let logout = move |_| {
         spawn_local(async move {
             if let Ok(req) = Request::post("/api/auth/logout").json(&serde_json::json!({})) {
@@ -140,10 +143,21 @@ fn LoggedIn(auth: RwSignal<Auth>, me: Me) -> impl IntoView {
             "Innlogget som " <strong>{me.email.clone()}</strong> " (" {role} ") "
             <button type="button" on:click=logout>"Logg ut"</button>
         </p>
-        {if me.role == "admin" {
+        <p class="areas">
+            {if !research {
+                view! { <a href="/analyse">"Til analyse (krysstabeller, nedlastinger, datarensing)"</a> }.into_any()
+            } else if me.role == "admin" {
+                view! { <a href="/admin">"Til administrasjon"</a> }.into_any()
+            } else {
+                ().into_any()
+            }}
+        </p>
+        {if research {
+            view! { <research::Workspace /> }.into_any()
+        } else if me.role == "admin" {
             view! { <Tabs /> }.into_any()
         } else {
-            view! { <p role="alert">"Disse sidene er for administratorer. Forskere bruker analysekommandoene og API-et."</p> }.into_any()
+            view! { <p role="alert">"Disse sidene er for administratorer. Som forsker bruker du analysesidene: " <a href="/analyse">"gå til analyse"</a> "."</p> }.into_any()
         }}
     }
 }

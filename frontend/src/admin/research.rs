@@ -1,0 +1,322 @@
+//! The researchers' area at `/analyse` (researchers and administrators):
+//! pick a round; see its sample, n, registry year and response rate by
+//! county and size class (with the municipalities not answered); build a
+//! cross-tab (variable × grouping, unit, sample, «Totalt», suppression)
+//! read as a table with n, percentages, the tests as the report writes
+//! them and the grouped bar chart, and download it as CSV, XLSX, SVG or
+//! PNG; download the whole report as one ZIP; and keep or drop probable
+//! duplicates and not-analysable responses with a reason.
+//!
+//! The address holds the choice (`/analyse?runde=…&variabel=…&etter=…`),
+//! so a table can be bookmarked and shared; opening such an address shows
+//! the table at once.
+
+mod crosstab;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use super::{call, outcome, text};
+use crate::format::esc;
+
+/// A query-string parameter of the page's address.
+pub(super) fn param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| {
+            js_sys::decode_uri_component(&v.replace('+', " "))
+                .ok()
+                .and_then(|s| s.as_string())
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// Encodes a query-string value.
+pub(super) fn enc(value: &str) -> String {
+    js_sys::encode_uri_component(value)
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// Replaces the address (no new history entry) with `/analyse?…`.
+pub(super) fn set_address(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("/analyse?{query}")),
+        );
+    }
+}
+
+/// The workspace.
+#[component]
+pub(super) fn Workspace() -> impl IntoView {
+    let rounds: RwSignal<Option<Result<Vec<Value>, String>>> = RwSignal::new(None);
+    let round = RwSignal::new(param("runde").unwrap_or_default());
+    spawn_local(async move {
+        let r = call("GET", "/api/research/rounds", None)
+            .await
+            .map(|v| v.as_array().cloned().unwrap_or_default());
+        if let Ok(list) = &r
+            && round.get_untracked().is_empty()
+            && let Some(first) = list.first()
+        {
+            round.set(text(first, "survey_id"));
+        }
+        rounds.set(Some(r));
+    });
+    // Bumped after a cleaning decision: the figures follow at once.
+    let version = RwSignal::new(0u32);
+    view! {
+        <section class="research">
+            {move || match rounds.get() {
+                None => view! { <p class="status">"Henter rundene …"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <label for="runde">"Runde"</label>
+                    <select id="runde" on:change=move |ev| round.set(event_target_value(&ev))>
+                        {list.into_iter().map(|r| {
+                            let id = text(&r, "survey_id");
+                            let selected = id == round.get_untracked();
+                            view! { <option value=id.clone() selected=selected>{format!("{} ({id})", text(&r, "title"))}</option> }
+                        }).collect_view()}
+                    </select>
+                }.into_any(),
+            }}
+            {move || {
+                let r = round.get();
+                (!r.is_empty()).then(|| view! {
+                    <Summary round=r.clone() version=version />
+                    <crosstab::Builder round=r.clone() version=version />
+                    <Cleaning round=r version=version />
+                })
+            }}
+        </section>
+    }
+}
+
+/// The sample, n, registry year and response rates of a round.
+#[component]
+fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
+    let data: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let sample = RwSignal::new(param("utvalg").unwrap_or_else(|| "analysable".into()));
+    let url = round.clone();
+    Effect::new(move |_| {
+        let (s, _) = (sample.get(), version.get());
+        let url = format!("/api/research/rounds/{}/summary?sample={s}", enc(&url));
+        spawn_local(async move { data.set(Some(call("GET", &url, None).await)) });
+    });
+    let zip = format!("/api/research/rounds/{}/report.zip", enc(&round));
+    view! {
+        <h2>"Utvalg og svarprosent"</h2>
+        <label for="oversikt-utvalg">"Utvalg"</label>
+        <select id="oversikt-utvalg" on:change=move |ev| sample.set(event_target_value(&ev))>
+            <option value="analysable" selected=move || sample.get() == "analysable">"Alle analyserbare (også ikke innsendte), som rapporten"</option>
+            <option value="submitted" selected=move || sample.get() == "submitted">"Bare innsendte svar"</option>
+        </select>
+        {move || match data.get() {
+            None => view! { <p class="status">"Henter utvalget …"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(v)) => view! {
+                <p class="answered" id="utvalg-n">
+                    {format!("{} av {} svar i analyseutvalget", text(&v, "included"), text(&v, "respondents"))}
+                </p>
+                <p>{format!("{}. Registerår {}.", text(&v, "sample_description"), text(&v, "registry_year"))}</p>
+                <div class="rate-tables" inner_html=format!(
+                    "{}{}",
+                    rate_table(&v["by_county"], "Svarprosent etter fylke"),
+                    rate_table(&v["by_size_class"], "Svarprosent etter kommunestørrelse")
+                )></div>
+            }.into_any(),
+        }}
+        <p>
+            <a class="button" href=zip download="">"Last ned hele rapporten (ZIP)"</a>
+            " Figurer (SVG og PNG), tabeller (XLSX), HTML, data (CSV), kodebok og SPSS-syntaks. Rapporten lages på serveren når du klikker; nettleseren viser nedlastingen når den er klar (noen sekunder)."
+        </p>
+    }
+}
+
+/// A response-rate table as HTML (static once fetched: a string keeps the
+/// administrators' download small).
+fn rate_table(rate: &Value, caption: &str) -> String {
+    let mut h = format!(
+        "<div class=\"rate\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"rates\"><caption>{0}</caption><thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">Svart</th><th scope=\"col\">Kommuner</th><th scope=\"col\">Andel</th></tr></thead><tbody>",
+        esc(caption)
+    );
+    let mut missing_all = String::new();
+    for g in rate["groups"].as_array().into_iter().flatten() {
+        let missing: Vec<&str> = g["not_answered"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        h.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&text(g, "label")),
+            esc(&text(g, "answered")),
+            esc(&text(g, "municipalities")),
+            percent(g["percent"].as_f64()),
+        ));
+        if !missing.is_empty() {
+            missing_all.push_str(&format!(
+                "<li><strong>{}:</strong> {}</li>",
+                esc(&text(g, "label")),
+                esc(&missing.join(", "))
+            ));
+        }
+    }
+    let total = &rate["total"];
+    h.push_str(&format!(
+        "<tr><th scope=\"row\">Totalt</th><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
+        esc(&text(total, "answered")),
+        esc(&text(total, "municipalities")),
+        percent(total["percent"].as_f64())
+    ));
+    if !missing_all.is_empty() {
+        h.push_str(&format!(
+            "<details><summary>Kommuner som ikke har svart</summary><ul class=\"names\">{missing_all}</ul></details>"
+        ));
+    }
+    h.push_str("</div>");
+    h
+}
+
+/// A percentage as the report writes it: «64 %».
+pub(super) fn percent(p: Option<f64>) -> String {
+    p.map_or("–".into(), |p| format!("{} %", p.round()))
+}
+
+/// Probable duplicates and responses that are not analysable, each with
+/// its reason and latest decision, and one form to keep or drop one of
+/// them with a reason.
+#[component]
+fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
+    let data: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let chosen = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let url = round.clone();
+    Effect::new(move |_| {
+        version.get();
+        let url = format!("/api/research/rounds/{}/cleaning", enc(&url));
+        spawn_local(async move { data.set(Some(call("GET", &url, None).await)) });
+    });
+    let round = StoredValue::new(round);
+    let decide = move |keep: bool| {
+        let (respondent, why) = (chosen.get_untracked(), reason.get_untracked());
+        if respondent.is_empty() || why.trim().is_empty() {
+            result.set(Some(Err("Velg et svar og skriv en begrunnelse.".into())));
+            return;
+        }
+        let url = format!("/api/research/rounds/{}/decisions", enc(&round.get_value()));
+        spawn_local(async move {
+            let body = serde_json::json!({"respondent": respondent, "keep": keep, "reason": why});
+            let r = call("POST", &url, Some(body)).await.map(|_| {
+                format!(
+                    "{respondent} er {}.",
+                    if keep { "beholdt" } else { "utelatt" }
+                )
+            });
+            if r.is_ok() {
+                reason.set(String::new());
+            }
+            result.set(Some(r));
+            version.update(|v| *v += 1);
+        });
+    };
+    view! {
+        <h2>"Datarensing"</h2>
+        <p>"Svar som ikke er analyserbare, mulige duplikater og tidligere beslutninger. En beslutning kan alltid endres; den siste gjelder, og alle lagres med hvem og hvorfor."</p>
+        {move || match data.get() {
+            None => view! { <p class="status">"Henter rensestatus …"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(v)) => {
+                let rows = v["flagged"].as_array().cloned().unwrap_or_default();
+                if rows.is_empty() {
+                    return view! { <p>"Ingen svar å vurdere."</p> }.into_any();
+                }
+                let keys: Vec<String> = rows.iter().map(|r| text(r, "respondent")).collect();
+                if chosen.get_untracked().is_empty() {
+                    chosen.set(keys[0].clone());
+                }
+                view! {
+                    <div class="scroll" tabindex="0" role="region" aria-label="Svar å vurdere" inner_html=cleaning_table(&rows)></div>
+                    <form class="crosstab-form" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+                        <div class="field">
+                            <label for="rens-svar">"Svar"</label>
+                            <select id="rens-svar" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                {keys.into_iter().map(|k| view! {
+                                    <option value=k.clone() selected=move || chosen.get() == k>{k.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="rens-grunn">"Begrunnelse"</label>
+                            <input id="rens-grunn" type="text" prop:value=move || reason.get()
+                                on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        </div>
+                        <div class="field wide">
+                            <p>
+                                <button type="button" on:click=move |_| decide(false)>"Utelat fra analysen"</button>
+                                " "
+                                <button type="button" on:click=move |_| decide(true)>"Behold i analysen"</button>
+                            </p>
+                        </div>
+                    </form>
+                }.into_any()
+            }
+        }}
+        {move || outcome(result.get())}
+    }
+}
+
+/// The flagged responses as an HTML table.
+fn cleaning_table(rows: &[Value]) -> String {
+    let mut h = String::from(
+        "<table class=\"rates list cleaning\"><thead><tr><th scope=\"col\">Svar</th><th scope=\"col\">Hvorfor</th><th scope=\"col\">Status</th></tr></thead><tbody>",
+    );
+    for row in rows {
+        let mut why = Vec::new();
+        if row["analysable"] != Value::Bool(true) {
+            why.push("ikke analyserbar (kommune eller tjenestetype mangler)".to_owned());
+        }
+        if let Some(d) = row["duplicate"].as_str() {
+            why.push(d.to_owned());
+        }
+        let decision = &row["decision"];
+        let state = if decision.is_null() {
+            if row["included"] == Value::Bool(true) {
+                "i utvalget"
+            } else {
+                "utenfor utvalget"
+            }
+            .to_owned()
+        } else {
+            format!(
+                "{} av {}: {}",
+                if decision["keep"] == Value::Bool(true) {
+                    "beholdt"
+                } else {
+                    "utelatt"
+                },
+                text(decision, "by"),
+                text(decision, "reason")
+            )
+        };
+        h.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+            esc(&text(row, "respondent")),
+            esc(&why.join("; ")),
+            esc(&state)
+        ));
+    }
+    h.push_str("</tbody></table>");
+    h
+}

@@ -1,0 +1,394 @@
+//! The cross-tab builder and the codebook browser of the researchers' area.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use super::super::{call, text};
+use super::{enc, param, percent, set_address};
+use crate::format::esc;
+
+/// The choice of a table, as the address and the API take it.
+#[derive(Clone, Debug, PartialEq)]
+struct Choice {
+    item: String,
+    by: String,
+    unit: String,
+    sample: String,
+    total: bool,
+    suppress: String,
+}
+
+impl Choice {
+    fn from_address() -> Choice {
+        Choice {
+            item: param("variabel").unwrap_or_default(),
+            by: param("etter").unwrap_or_else(|| "service-type".into()),
+            unit: param("enhet").unwrap_or_else(|| "respondent".into()),
+            sample: param("utvalg").unwrap_or_else(|| "analysable".into()),
+            total: param("totalt").is_some_and(|t| t == "ja"),
+            suppress: param("skjul").unwrap_or_default(),
+        }
+    }
+
+    /// The address's query (Norwegian names).
+    fn address(&self, round: &str) -> String {
+        let mut q = format!(
+            "runde={}&variabel={}&etter={}&enhet={}&utvalg={}",
+            enc(round),
+            enc(&self.item),
+            enc(&self.by),
+            enc(&self.unit),
+            enc(&self.sample)
+        );
+        if self.total {
+            q.push_str("&totalt=ja");
+        }
+        if !self.suppress.trim().is_empty() {
+            q.push_str(&format!("&skjul={}", enc(self.suppress.trim())));
+        }
+        q
+    }
+
+    /// The API's query.
+    fn api(&self) -> String {
+        let (unit, rule) = match self.unit.as_str() {
+            "municipality-once" => ("municipality", "once"),
+            "municipality-every" => ("municipality", "every"),
+            _ => ("respondent", "once"),
+        };
+        let mut q = format!(
+            "item={}&by={}&unit={unit}&rule={rule}&sample={}",
+            enc(self.item.trim()),
+            enc(&self.by),
+            enc(&self.sample)
+        );
+        if self.total {
+            q.push_str("&total=true");
+        }
+        if let Ok(k) = self.suppress.trim().parse::<u64>() {
+            q.push_str(&format!("&suppress_below={k}"));
+        }
+        q
+    }
+}
+
+/// Lower case for searching: ASCII and æ, ø, å (a full Unicode fold would
+/// bring its tables into the download).
+fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'Æ' => 'æ',
+            'Ø' => 'ø',
+            'Å' => 'å',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn test_name(name: &str) -> &str {
+    match name {
+        "chi2" => "Kjikvadrattest",
+        "fisher" => "Fishers eksakte test",
+        "mannwhitney" => "Mann-Whitney U",
+        "kruskal" => "Kruskal-Wallis",
+        other => other,
+    }
+}
+
+/// The builder: a form, then the table, its tests, chart and downloads.
+#[component]
+pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
+    let start = Choice::from_address();
+    let item = RwSignal::new(start.item.clone());
+    let by = RwSignal::new(start.by.clone());
+    let unit = RwSignal::new(start.unit.clone());
+    let sample = RwSignal::new(start.sample.clone());
+    let total = RwSignal::new(start.total);
+    let suppress = RwSignal::new(start.suppress.clone());
+    let shown: RwSignal<Option<Choice>> = RwSignal::new(None);
+    let table: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let codebook: RwSignal<Option<Value>> = RwSignal::new(None);
+    {
+        let url = format!("/api/rounds/{}/codebook", enc(&round));
+        spawn_local(async move { codebook.set(call("GET", &url, None).await.ok()) });
+    }
+    let base = format!("/api/research/rounds/{}/crosstab", enc(&round));
+    {
+        let base = base.clone();
+        Effect::new(move |_| {
+            version.get();
+            let Some(choice) = shown.get() else { return };
+            let url = format!("{base}?{}", choice.api());
+            table.set(None);
+            spawn_local(async move {
+                let got = call("GET", &url, None).await;
+                let ok = got.is_ok();
+                table.set(Some(got));
+                if ok {
+                    // The new table in view, its heading focused.
+                    crate::route::focus_later("krysstabell-tittel".into());
+                }
+            });
+        });
+    }
+    let round_for_address = round.clone();
+    let show = move || {
+        let choice = Choice {
+            item: item.get_untracked().trim().to_owned(),
+            by: by.get_untracked(),
+            unit: unit.get_untracked(),
+            sample: sample.get_untracked(),
+            total: total.get_untracked(),
+            suppress: suppress.get_untracked(),
+        };
+        set_address(&choice.address(&round_for_address));
+        shown.set(Some(choice));
+    };
+    if !start.item.is_empty() {
+        show();
+    }
+    let submit = {
+        let show = show.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if item.get_untracked().trim().is_empty() {
+                table.set(Some(Err(
+                    "Skriv inn en variabel, for eksempel arenaer eller 1.13.".into(),
+                )));
+                return;
+            }
+            show();
+        }
+    };
+    let select = |id: &'static str,
+                  label: &'static str,
+                  signal: RwSignal<String>,
+                  options: &'static [(&'static str, &'static str)]| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id prop:value=move || signal.get()
+                    on:change=move |ev| signal.set(event_target_value(&ev))>
+                    {options.iter().map(|(value, text)| view! { <option value=*value>{*text}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    view! {
+        <h2>"Krysstabell"</h2>
+        <form class="crosstab-form" on:submit=submit>
+            <div class="field wide">
+                <label for="variabel">"Variabel (spørsmål, begrep eller avledet variabel)"</label>
+                <input id="variabel" type="text" list="variabler" autocomplete="off" required
+                    prop:value=move || item.get() on:input=move |ev| item.set(event_target_value(&ev)) />
+                <datalist id="variabler">
+                    {move || codebook.get().map(options)}
+                </datalist>
+            </div>
+            {select("etter", "Etter", by, &[
+                ("service-type", "Tjenestetype"),
+                ("size-class", "Kommunestørrelse (SSB)"),
+                ("county", "Fylke"),
+                ("branch", "Svar på om kommunen har oppsøkende arbeid"),
+                ("none", "Ingen gruppering (alle)"),
+            ])}
+            {select("enhet", "Enhet", unit, &[
+                ("respondent", "Respondenter (én per tjeneste)"),
+                ("municipality-once", "Kommuner, hver telt én gang"),
+                ("municipality-every", "Kommuner, under hver tjenestetype de har oppgitt"),
+            ])}
+            {select("utvalg", "Utvalg", sample, &[
+                ("analysable", "Alle analyserbare (også ikke innsendte)"),
+                ("submitted", "Bare innsendte svar"),
+            ])}
+            <div class="field">
+                <label for="skjul">"Skjul celler med færre enn (valgfritt)"</label>
+                <input id="skjul" type="number" min="2" inputmode="numeric"
+                    prop:value=move || suppress.get() on:input=move |ev| suppress.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label><input type="checkbox" prop:checked=move || total.get()
+                    on:change=move |ev| total.set(event_target_checked(&ev)) />"Vis «Totalt»-kolonne"</label>
+            </div>
+            <div class="field wide"><button class="primary" type="submit">"Lag tabell"</button></div>
+        </form>
+        {move || {
+            let choice = shown.get()?;
+            Some(match table.get() {
+                None => view! { <p class="status" role="status">"Lager tabellen …"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(t)) => view! { <div class="crosstab-result" inner_html=result(&t, &format!("{base}.{{}}?{}", choice.api()))></div> }.into_any(),
+            })
+        }}
+        <details class="codebook">
+            <summary>"Kodebok: alle spørsmål og begreper"</summary>
+            {move || codebook.get().map(|c| view! { <Codebook codebook=c /> })}
+        </details>
+    }
+}
+
+/// Variable suggestions: concepts first (both branches joined), then items.
+fn options(codebook: Value) -> impl IntoView {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if let Some(concepts) = codebook["concepts"].as_object() {
+        for (key, c) in concepts {
+            out.push((key.clone(), format!("Begrep: {}", text(c, "label"))));
+        }
+    }
+    for i in codebook["items"].as_array().cloned().unwrap_or_default() {
+        out.push((text(&i, "id"), text(&i, "text")));
+    }
+    out.into_iter()
+        .map(|(value, label)| view! { <option value=value>{label}</option> })
+        .collect_view()
+}
+
+/// The table, tests, warnings, chart and downloads of a cross-tab, as
+/// HTML (static once fetched: a string keeps the download small).
+fn result(t: &Value, file: &str) -> String {
+    let url = |ext: &str| esc(&file.replacen("{}", ext, 1));
+    let groups = t["groups"].as_array().cloned().unwrap_or_default();
+    let categories = t["categories"].as_array().cloned().unwrap_or_default();
+    let by = text(t, "by_label");
+    let caption = if by.is_empty() {
+        text(t, "label")
+    } else {
+        let mut chars = by.chars();
+        let lower_first: String = chars
+            .next()
+            .map(|c| fold(&c.to_string()))
+            .unwrap_or_default()
+            + chars.as_str();
+        format!("{} etter {lower_first}", text(t, "label"))
+    };
+    let mut h = format!(
+        "<h3 id=\"krysstabell-tittel\" tabindex=\"-1\">{0}</h3><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Krysstabellen\"><table class=\"rates\" id=\"krysstabell\" aria-labelledby=\"krysstabell-tittel\"><thead><tr><th scope=\"col\">Kategori</th>",
+        esc(&caption)
+    );
+    for g in &groups {
+        h.push_str(&format!(
+            "<th scope=\"col\">{} (n = {})</th>",
+            esc(&text(g, "label")),
+            esc(&text(g, "n"))
+        ));
+    }
+    h.push_str("</tr></thead><tbody>");
+    let mut row = |label: &str, cells: Vec<String>| {
+        h.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(label)));
+        for c in cells {
+            h.push_str(&format!("<td>{}</td>", esc(&c)));
+        }
+        h.push_str("</tr>");
+    };
+    if t["kind"] == "numeric" {
+        let s = t["summaries"].as_array().cloned().unwrap_or_default();
+        for (label, key) in [
+            ("Gjennomsnitt", "mean"),
+            ("Median", "median"),
+            ("Sum", "sum"),
+        ] {
+            row(
+                label,
+                s.iter()
+                    .map(|x| {
+                        x[key]
+                            .as_f64()
+                            .map_or("–".into(), |v| format!("{v:.1}").replace('.', ","))
+                    })
+                    .collect(),
+            );
+        }
+    } else {
+        for (r, c) in categories.iter().enumerate() {
+            let cells = (0..groups.len())
+                .map(
+                    |g| match (t["counts"][r][g].as_u64(), t["percents"][r][g].as_f64()) {
+                        (Some(count), Some(p)) => format!("{} ({count})", percent(Some(p))),
+                        (Some(count), None) => count.to_string(),
+                        _ => "–".into(),
+                    },
+                )
+                .collect();
+            row(&text(c, "label"), cells);
+        }
+    }
+    h.push_str("</tbody></table></div>");
+    h.push_str(&format!(
+        "<p id=\"krysstabell-n\">n = {}. {} {}. Registerår {}.</p><ul class=\"tests\">",
+        esc(&text(t, "n")),
+        esc(&text(t, "unit_description")),
+        esc(&text(t, "sample_description")),
+        esc(&text(t, "registry_year"))
+    ));
+    for x in t["tests"].as_array().into_iter().flatten() {
+        if x["name"] == "fisher" && !x["category"].is_null() {
+            continue;
+        }
+        let category = x["category"]
+            .as_i64()
+            .and_then(|code| categories.iter().find(|c| c["code"] == code))
+            .map(|c| format!(" – {}", text(c, "label")))
+            .unwrap_or_default();
+        h.push_str(&format!(
+            "<li>{}{}: {}</li>",
+            test_name(x["name"].as_str().unwrap_or("")),
+            esc(&category),
+            esc(&text(x, "p_text"))
+        ));
+    }
+    h.push_str("</ul><ul class=\"warnings\">");
+    for w in t["warnings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        h.push_str(&format!("<li>Advarsel: {}</li>", esc(w)));
+    }
+    h.push_str(&format!(
+        "</ul><img class=\"chart\" src=\"{svg}\" alt=\"Stolpediagram av tabellen over\"><p class=\"downloads\">Last ned: <a href=\"{csv}\" download>CSV</a>, <a href=\"{csv}&amp;sep=semicolon\" download>CSV for Excel (;)</a>, <a href=\"{xlsx}\" download>Excel (XLSX)</a>, <a href=\"{svg}\" download>Figur (SVG)</a>, <a href=\"{png}\" download>Figur (PNG, for Word)</a></p>",
+        svg = url("svg"),
+        csv = url("csv"),
+        xlsx = url("xlsx"),
+        png = url("png"),
+    ));
+    h
+}
+
+/// Every item and concept, searchable by text, id or variable name.
+#[component]
+fn Codebook(codebook: Value) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let items = codebook["items"].as_array().cloned().unwrap_or_default();
+    let concepts = codebook["concepts"].clone();
+    view! {
+        <label for="kodebok-sok">"Søk (tekst, nummer eller variabelnavn)"</label>
+        <input id="kodebok-sok" type="search" prop:value=move || query.get()
+            on:input=move |ev| query.set(event_target_value(&ev)) />
+        <div inner_html=move || {
+            let q = fold(&query.get());
+            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th></tr></thead><tbody>");
+            let hits = items.iter().filter(|i| {
+                q.is_empty() || [text(i, "id"), text(i, "variable"), text(i, "text"), text(i, "concept")]
+                    .iter().any(|s| fold(s).contains(&q))
+            }).take(60);
+            for i in hits {
+                let codes: Vec<String> = i["options"].as_array().into_iter().flatten()
+                    .map(|o| format!("{} = {}", text(o, "code"), text(o, "label"))).collect();
+                let concept = text(i, "concept");
+                let concept_text = if concept.is_empty() { String::new() } else {
+                    format!("{concept} ({})", text(&concepts[&concept], "variable"))
+                };
+                h.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&text(i, "id")), esc(&text(i, "variable")), esc(&text(i, "text")),
+                    esc(&text(i, "kind")), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
+                    esc(&text(i, "relevant")), esc(&concept_text)
+                ));
+            }
+            h.push_str("</tbody></table></div>");
+            h
+        }></div>
+    }
+}
