@@ -11,6 +11,7 @@ mod m20261123_06_create_outreach;
 mod m20261123_07_round_window;
 mod m20261123_08_round_retention;
 mod m20261123_09_create_personal_answer;
+mod m20261202_10_create_coding;
 
 /// Applies omfang's migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_07_round_window::Migration),
             Box::new(m20261123_08_round_retention::Migration),
             Box::new(m20261123_09_create_personal_answer::Migration),
+            Box::new(m20261202_10_create_coding::Migration),
         ]
     }
 }

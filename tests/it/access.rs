@@ -32,7 +32,7 @@ const RESEARCHER_PASSWORD: &str = "forsker-passord-2025";
 const ADMIN_PASSWORD: &str = "admin-passord-2025!";
 
 /// Logs in and returns the session cookie (`name=value`).
-async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>) {
+pub(crate) async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>) {
     let resp = app
         .client
         .post(format!("{}/api/auth/login", app.address))
@@ -54,7 +54,7 @@ async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Option<Strin
     (resp.status().as_u16(), cookie)
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     cookie: Option<&str>,
     method: &Method,
@@ -130,6 +130,11 @@ on_both_databases! {
             (Method::GET, "/api/research/rounds/{survey}/crosstab.svg?item=gate&by=size-class", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab.png?item=gate&by=size-class", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/report.zip", None, [401, 401, 200, 200]),
+            (Method::GET, "/api/research/rounds/{survey}/coding", None, [401, 401, 200, 200]),
+            (Method::POST, "/api/research/rounds/{survey}/coding", Some(json!({"name": "Suksessfaktorer", "items": ["1.19", "2.19"]})), [401, 401, 201, 201]),
+            (Method::GET, "/api/research/rounds/{survey}/coding/{frame}", None, [401, 401, 200, 200]),
+            (Method::POST, "/api/research/rounds/{survey}/coding/{frame}/codes", Some(json!({"label": "Tillit", "description": "Relasjon og tillit"})), [401, 401, 201, 201]),
+            (Method::POST, "/api/research/rounds/{survey}/coding/{frame}/assignments", Some(json!({"respondent": format!("svar-{id_b}"), "item": "1.19", "code": 1, "on": true})), [401, 401, 204, 204]),
             (Method::POST, "/api/research/rounds/{survey}/decisions", Some(json!({"respondent": format!("svar-{id_b}"), "keep": false, "reason": "Samme tjeneste to ganger"})), [401, 401, 204, 204]),
             (Method::GET, "/api/admin/users", None, [401, 401, 403, 200]),
             (Method::GET, "/api/admin/audit", None, [401, 401, 403, 200]),
@@ -180,6 +185,7 @@ on_both_databases! {
                     .replace("{token}", &token_for(*who))
                     .replace("{id}", &id_a.to_string())
                     .replace("{contact}", "1")
+                    .replace("{frame}", "1")
                     .replace("{signature}", "forged");
                 let (status, text) = call(&app, cookie, method, &path, body.as_ref()).await;
                 if status != *want {

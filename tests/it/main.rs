@@ -8,6 +8,7 @@ mod access;
 mod admin_browser;
 mod api;
 mod cli;
+mod coding;
 mod contract;
 mod durability;
 mod faithful;

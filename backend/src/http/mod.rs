@@ -6,6 +6,7 @@ mod error;
 pub mod openapi;
 mod outreach;
 mod research;
+mod research_coding;
 mod research_files;
 mod respondent;
 mod rounds;

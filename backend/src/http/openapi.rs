@@ -4,7 +4,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::OpenApi;
 
-use super::{admin, auth, outreach, research, research_files, respondent, rounds};
+use super::{admin, auth, outreach, research, research_coding, research_files, respondent, rounds};
 
 /// Shape of every error body (see `http/error.rs`).
 #[derive(Serialize, utoipa::ToSchema)]
@@ -58,6 +58,11 @@ pub struct ErrorResponse {
         research_files::crosstab_png,
         research_files::report_zip,
         research_files::decide,
+        research_coding::overview,
+        research_coding::create_frame,
+        research_coding::frame,
+        research_coding::add_code,
+        research_coding::assign,
         admin::users,
         admin::audit,
         admin::waves,

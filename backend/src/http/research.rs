@@ -44,6 +44,22 @@ pub fn router() -> Router<AppState> {
             "/research/rounds/{survey}/decisions",
             axum::routing::post(super::research_files::decide),
         )
+        .route(
+            "/research/rounds/{survey}/coding",
+            get(super::research_coding::overview).post(super::research_coding::create_frame),
+        )
+        .route(
+            "/research/rounds/{survey}/coding/{frame}",
+            get(super::research_coding::frame),
+        )
+        .route(
+            "/research/rounds/{survey}/coding/{frame}/codes",
+            axum::routing::post(super::research_coding::add_code),
+        )
+        .route(
+            "/research/rounds/{survey}/coding/{frame}/assignments",
+            axum::routing::post(super::research_coding::assign),
+        )
 }
 
 /// Query of a cross-tab (see `omfang analyse crosstab --help`).

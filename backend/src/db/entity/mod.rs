@@ -3,6 +3,7 @@
 pub mod answer;
 pub mod answer_log;
 pub mod cleaning_decision;
+pub mod coding;
 pub mod district;
 pub mod import_batch;
 pub mod imported_response;
