@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::access::{call, login};
 use crate::helpers::{TestApp, on_both_databases, spawn_app};
+use crate::research::omfang;
 
 async fn answered(app: &TestApp, municipality: &str, county: &str, text: &str) -> i64 {
     let token = app.invite(municipality, None).await;
@@ -96,6 +97,29 @@ on_both_databases! {
         for name in ["Stavanger", "Kongsvinger", "Kvitsøy", "1103", "3401", "1144"] {
             assert!(!text.contains(name), "quotes never name the municipality ({name}): {text}");
         }
+        // The codes are variables: exported as 0/1 columns and cross-tabulated.
+        let url = app.database_url();
+        let out = omfang(url, &["analyse", "crosstab", "--round", "korus-2025", "--item", "kf1", "--by", "size-class", "--format", "json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let table: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!((table["kind"].as_str(), table["n"].as_u64()), (Some("multiple"), Some(3)), "{table}");
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("rapport");
+        let out = omfang(url, &["analyse", "report", "--round", "korus-2025", "--out", report.to_str().unwrap(), "--all-items"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let data = std::fs::read_to_string(report.join("data.csv")).unwrap();
+        let mut lines = data.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let k1 = header.iter().position(|h| *h == "kf1_k1").expect("one 0/1 column per code");
+        let key = header.iter().position(|h| *h == "respondent").unwrap();
+        let ones: Vec<String> = lines
+            .filter(|l| l.split(',').nth(k1) == Some("1"))
+            .map(|l| l.split(',').nth(key).unwrap().to_owned())
+            .collect();
+        assert_eq!(ones.len(), 2, "{ones:?}");
+        let codebook = std::fs::read_to_string(report.join("kodebok.csv")).unwrap();
+        assert!(codebook.contains("Suksessfaktorer: Relasjon og tillit"), "{codebook}");
+
         let audit = omfang::db::accounts::audit_trail(&app.conn, 100).await.unwrap();
         let coded = audit.iter().filter(|e| e.action.starts_with("coding_")).count();
         assert_eq!(coded, 1 + 2 + 5, "frame, codes and every assignment are audited");

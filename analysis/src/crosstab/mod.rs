@@ -171,12 +171,7 @@ pub fn crosstab(
 /// The kind of table the variables make.
 fn kind_of(vars: &[(usize, &crate::dataset::Variable)], item: &str) -> Result<Kind, AnalysisError> {
     let first = vars[0].1;
-    let part = match &first.source {
-        Source::Item { part, .. } | Source::Concept { part, .. } | Source::Derived { part, .. } => {
-            *part
-        }
-        Source::Key => Part::Whole,
-    };
+    let part = first.source.part();
     Ok(match (first.storage, part) {
         (Storage::Text, _) => {
             return Err(AnalysisError::Input(format!(

@@ -20,16 +20,14 @@ pub fn resolve<'a>(
             .iter()
             .enumerate()
             .filter(|(_, v)| match &v.source {
-                Source::Concept { part, .. }
-                | Source::Item { part, .. }
-                | Source::Derived { part, .. } => {
+                Source::Key => false,
+                source => {
                     v.name == name
-                        || (*part != Part::Whole
+                        || (source.part() != Part::Whole
                             && v.name
                                 .strip_prefix(name)
                                 .is_some_and(|rest| rest.starts_with('_')))
                 }
-                Source::Key => false,
             })
             .map(|(i, _)| i)
             .collect();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::select::unit_value;
 use super::{Category, CrosstabTest};
 use crate::clean::UnitRows;
-use crate::dataset::{Dataset, Part, Source, Variable};
+use crate::dataset::{Dataset, Part, Variable};
 use crate::{format, stats};
 
 /// What a tabulation produces.
@@ -57,14 +57,9 @@ impl Input<'_> {
 
 /// The option, row or group code of a part variable.
 fn part_code(v: &Variable) -> i64 {
-    match &v.source {
-        Source::Item { part, .. } | Source::Concept { part, .. } | Source::Derived { part, .. } => {
-            match part {
-                Part::Option(c) | Part::Row(c) => *c,
-                _ => 0,
-            }
-        }
-        Source::Key => 0,
+    match v.source.part() {
+        Part::Option(c) | Part::Row(c) => c,
+        _ => 0,
     }
 }
 

@@ -137,6 +137,43 @@ pub enum Source {
         /// Part (`Row(code)` is a grid group).
         part: Part,
     },
+    /// A code of a coding frame of free text (`Option(code)`: 1 given, 0 not).
+    Coded {
+        /// The frame's variable prefix (`kf3`).
+        frame: String,
+        /// Part.
+        part: Part,
+    },
+}
+
+impl Source {
+    /// The part of an answer the variable holds (`Whole` for the key).
+    pub fn part(&self) -> Part {
+        match self {
+            Source::Key => Part::Whole,
+            Source::Item { part, .. }
+            | Source::Concept { part, .. }
+            | Source::Derived { part, .. }
+            | Source::Coded { part, .. } => *part,
+        }
+    }
+}
+
+/// A coding frame of free text as analysis reads it: its codes become one
+/// 0/1 variable each (`<key>_k<code>`), so they export, cross-tabulate and
+/// feed report files like a multiple choice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodedFrame {
+    /// Variable prefix (`kf3`).
+    pub key: String,
+    /// The frame's name.
+    pub label: String,
+    /// The text items it codes.
+    pub items: Vec<String>,
+    /// Codes and labels, in order.
+    pub codes: Vec<(i64, String)>,
+    /// Respondent key → the codes its answers were given.
+    pub given: HashMap<String, std::collections::BTreeSet<i64>>,
 }
 
 /// Storage type of a column.
@@ -316,6 +353,8 @@ pub struct Dataset {
     pub columns: Vec<Column>,
     /// Per respondent: sent in (else a draft).
     pub submitted: Vec<bool>,
+    /// The coding frames read in: (variable prefix, the text items coded).
+    pub coded: Vec<(String, Vec<String>)>,
     index: HashMap<String, usize>,
 }
 
@@ -327,6 +366,7 @@ pub struct DatasetBuilder<'a> {
     columns: Vec<Column>,
     municipality_item: Option<&'a str>,
     submitted: Vec<bool>,
+    coding: &'a [CodedFrame],
 }
 
 impl<'a> DatasetBuilder<'a> {
@@ -357,7 +397,32 @@ impl<'a> DatasetBuilder<'a> {
             columns,
             municipality_item,
             submitted: Vec::with_capacity(capacity),
+            coding: &[],
         }
+    }
+
+    /// Adds the codes of coding frames as variables (after the definition's).
+    pub fn with_coding(mut self, frames: &'a [CodedFrame]) -> Self {
+        for f in frames {
+            for (code, label) in &f.codes {
+                self.variables.push(Variable {
+                    name: format!("{}_k{code}", f.key),
+                    label: format!("{}: {label}", f.label),
+                    source: Source::Coded {
+                        frame: f.key.clone(),
+                        part: Part::Option(*code),
+                    },
+                    storage: Storage::Int,
+                    measure: Measure::Nominal,
+                    value_labels: vec![(0, "Ikke kodet slik".into()), (1, "Kodet slik".into())],
+                    aggregate: Aggregate::Max,
+                    personal: false,
+                });
+                self.columns.push(Column::new(Storage::Int, 0));
+            }
+        }
+        self.coding = frames;
+        self
     }
 
     /// Adds one respondent.
@@ -376,6 +441,7 @@ impl<'a> DatasetBuilder<'a> {
                     Some(d) => row.derived(self.registry, d, *part, self.municipality_item),
                     None => Cell::Missing,
                 },
+                Source::Coded { frame, part } => coded_cell(self.coding, input, frame, *part),
             };
             column.push(cell);
         }
@@ -401,9 +467,31 @@ impl<'a> DatasetBuilder<'a> {
             variables: self.variables,
             columns: self.columns,
             submitted: self.submitted,
+            coded: self
+                .coding
+                .iter()
+                .map(|f| (f.key.clone(), f.items.clone()))
+                .collect(),
             index,
         }
     }
+}
+
+/// A respondent's cell of a code: 1 given, 0 not, missing when the
+/// respondent wrote nothing in the frame's items.
+fn coded_cell(frames: &[CodedFrame], input: &RespondentInput, frame: &str, part: Part) -> Cell {
+    let (Some(f), Part::Option(code)) = (frames.iter().find(|f| f.key == frame), part) else {
+        return Cell::Missing;
+    };
+    let wrote = f
+        .items
+        .iter()
+        .any(|i| matches!(input.answers.get(i), Some(Answer::Text(t)) if !t.trim().is_empty()));
+    if !wrote {
+        return Cell::Missing;
+    }
+    let given = f.given.get(&input.key).is_some_and(|g| g.contains(&code));
+    Cell::Num(if given { 1.0 } else { 0.0 })
 }
 
 impl Dataset {
@@ -451,6 +539,7 @@ impl Dataset {
                 Source::Item { item, .. } => item == source_id,
                 Source::Concept { concept, .. } => concept == source_id,
                 Source::Derived { derived, .. } => derived == source_id,
+                Source::Coded { frame, .. } => frame == source_id,
             })
             .map(|(i, _)| i)
             .collect()

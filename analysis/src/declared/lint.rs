@@ -8,7 +8,7 @@ use survey_definitions::{Diagnostic, Level, Span, SurveyDefinition};
 use super::{Analysis, CategoryRef, Chart, Denominator, Entry, ReportFile};
 use crate::clean::{Roles, Unit};
 use crate::crosstab::resolve;
-use crate::dataset::{Dataset, Measure, Part, Registry, Source, Storage, Variable};
+use crate::dataset::{Dataset, Measure, Part, Registry, Storage, Variable};
 
 struct Linter<'a> {
     src: &'a str,
@@ -28,12 +28,7 @@ impl Linter<'_> {
 }
 
 fn part(v: &Variable) -> Part {
-    match &v.source {
-        Source::Item { part, .. } | Source::Concept { part, .. } | Source::Derived { part, .. } => {
-            *part
-        }
-        Source::Key => Part::Whole,
-    }
+    v.source.part()
 }
 
 /// The codes a variable's categories have (options, rows, value labels).

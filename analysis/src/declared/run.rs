@@ -130,8 +130,21 @@ fn figure(
     units: &[UnitRows],
 ) -> Result<Figure, AnalysisError> {
     let mut status = Status::Ok;
+    // Coded free text reads the coding frame over the entry's text item;
+    // until one has codes the entry says «not coded yet».
+    let frame = (e.analysis == Analysis::CodedText)
+        .then(|| {
+            let item = e.variable.as_deref()?;
+            inputs
+                .ds
+                .coded
+                .iter()
+                .find(|(_, items)| items.iter().any(|i| i == item))
+                .map(|(key, _)| key.clone())
+        })
+        .flatten();
     let table = match e.analysis {
-        Analysis::CodedText => {
+        Analysis::CodedText if frame.is_none() => {
             status = Status::NotCoded;
             None
         }
@@ -150,7 +163,10 @@ fn figure(
                 _ => None,
             };
             let request = CrosstabRequest {
-                item: e.variable.clone().unwrap_or_default(),
+                item: frame
+                    .clone()
+                    .or_else(|| e.variable.clone())
+                    .unwrap_or_default(),
                 by: e.by.clone().unwrap_or_else(|| "none".into()),
                 unit: e.unit,
                 suppress_below: inputs.suppress_below,

@@ -80,11 +80,17 @@ pub async fn cleaned(
     sample: analysis::clean::Sample,
 ) -> Result<Cleaned, Error> {
     let data = load(db, survey_id).await?;
-    let dataset = analysis::dataset::Dataset::build(
+    let frames = super::coding::coded_frames(db, data.round.id).await?;
+    let mut builder = analysis::dataset::DatasetBuilder::new(
         &data.definition,
         &data.registry,
-        data.respondents.iter().cloned(),
-    );
+        data.respondents.len(),
+    )
+    .with_coding(&frames);
+    for r in &data.respondents {
+        builder.push(r);
+    }
+    let dataset = builder.finish();
     let roles = analysis::clean::Roles::of(&data.definition).ok_or_else(|| {
         Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
     })?;

@@ -99,6 +99,52 @@ async fn frame_of(
     Ok((r, f))
 }
 
+/// A round's coding frames as analysis reads them (`kf<id>_k<code>` 0/1
+/// variables in every export, cross-tab and report).
+pub async fn coded_frames(
+    db: &DatabaseConnection,
+    round_id: i32,
+) -> Result<Vec<analysis::dataset::CodedFrame>, Error> {
+    let mut out = Vec::new();
+    for f in frame::Entity::find()
+        .filter(frame::Column::RoundId.eq(round_id))
+        .order_by_asc(frame::Column::Id)
+        .all(db)
+        .await?
+    {
+        let codes = code::Entity::find()
+            .filter(code::Column::FrameId.eq(f.id))
+            .order_by_asc(code::Column::Code)
+            .all(db)
+            .await?;
+        if codes.is_empty() {
+            continue;
+        }
+        let number: BTreeMap<i32, i64> = codes.iter().map(|c| (c.id, i64::from(c.code))).collect();
+        let mut given: std::collections::HashMap<String, BTreeSet<i64>> = Default::default();
+        for a in assignment::Entity::find()
+            .filter(assignment::Column::CodeId.is_in(number.keys().copied()))
+            .all(db)
+            .await?
+        {
+            if let Some(&c) = number.get(&a.code_id) {
+                given.entry(a.respondent).or_default().insert(c);
+            }
+        }
+        out.push(analysis::dataset::CodedFrame {
+            key: format!("kf{}", f.id),
+            label: f.name.clone(),
+            items: f.items.split(',').map(str::to_owned).collect(),
+            codes: codes
+                .iter()
+                .map(|c| (i64::from(c.code), c.label.clone()))
+                .collect(),
+            given,
+        });
+    }
+    Ok(out)
+}
+
 /// The text items of a round's definition that can be coded.
 pub async fn text_items(db: &DatabaseConnection, survey_id: &str) -> Result<Vec<TextItem>, Error> {
     let def = round::find(db, survey_id).await?.parsed()?;
