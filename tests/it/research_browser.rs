@@ -127,5 +127,23 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
         s.expect_text("[role='status']", "er utelatt").await;
         s.expect_text("#utvalg-n", "243 av 245 svar i analyseutvalget").await;
         s.look("analyse-rensing").await;
+
+        // Coding free text: a frame over 1.19, a code, three answers ticked.
+        s.click(".new-frame summary").await;
+        s.type_into("#skjema-navn", "Suksessfaktorer").await;
+        s.click("#skjema-1-19").await;
+        s.c.find(fantoccini::Locator::XPath("//button[.='Lag kodeskjema']")).await.unwrap().click().await.unwrap();
+        s.expect_text(".coding [role='status']", "Kodeskjemaet er laget.").await;
+        s.type_into("#kode-navn", "Relasjon og tillit").await;
+        s.type_into("#kode-beskrivelse", "Tillit og kontinuitet").await;
+        s.c.find(fantoccini::Locator::XPath("//button[.='Legg til kode']")).await.unwrap().click().await.unwrap();
+        s.expect_text(".coding [role='status']", "Kode 1 er lagt til.").await;
+        for (n, want) in [(0, "1"), (1, "2"), (2, "3")] {
+            s.click(&format!("#kode-{n}-1")).await;
+            s.expect_text("#koder td.count", want).await;
+        }
+        assert_eq!(s.focused_id().await.as_deref(), Some("kode-2-1"), "the ticked box keeps its focus");
+        s.expect_text("#koder", "(en ").await;
+        s.look("analyse-koding").await;
     }
 }

@@ -4,13 +4,15 @@
 //! cross-tab (variable × grouping, unit, sample, «Totalt», suppression)
 //! read as a table with n, percentages, the tests as the report writes
 //! them and the grouped bar chart, and download it as CSV, XLSX, SVG or
-//! PNG; download the whole report as one ZIP; and keep or drop probable
-//! duplicates and not-analysable responses with a reason.
+//! PNG; download the whole report as one ZIP; keep or drop probable
+//! duplicates and not-analysable responses with a reason; and code free
+//! text (`research/coding.rs`).
 //!
 //! The address holds the choice (`/analyse?runde=…&variabel=…&etter=…`),
 //! so a table can be bookmarked and shared; opening such an address shows
 //! the table at once.
 
+mod coding;
 mod crosstab;
 
 use leptos::prelude::*;
@@ -94,7 +96,8 @@ pub(super) fn Workspace() -> impl IntoView {
                 (!r.is_empty()).then(|| view! {
                     <Summary round=r.clone() version=version />
                     <crosstab::Builder round=r.clone() version=version />
-                    <Cleaning round=r version=version />
+                    <Cleaning round=r.clone() version=version />
+                    <coding::Coding round=r version=version />
                 })
             }}
         </section>
