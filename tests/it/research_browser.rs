@@ -88,6 +88,7 @@ on_both_databases! {
         s.expect_text("#krysstabell-tittel", "Arenaer etter kommunestørrelse (SSB)").await;
         s.expect_text("#krysstabell-n", "n = 163.").await;
         s.expect_text(".tests", "Kjikvadrattest").await;
+        s.expect_text(".tests", "Cramérs V = ").await;
         let address = s.c.execute("return location.search", vec![]).await.unwrap();
         let address = address.as_str().unwrap_or_default();
         assert!(address.contains("variabel=arenaer") && address.contains("etter=size-class"), "the address holds the choice: {address}");
@@ -116,6 +117,14 @@ index = json.loads(z.read("rapport/index.json"))
 print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number"]], "files": len(z.namelist())}))
 "#, &zip);
         assert_eq!(listed["figures"].as_array().unwrap().len(), 53, "{listed}");
+
+        // Any variable as the grouping: size class by the gate answer.
+        s.find("#variabel").await.clear().await.unwrap();
+        s.type_into("#variabel", "d_storrelse").await;
+        s.type_into("#etter-variabel", "tjenestetype").await;
+        s.click(".crosstab-form button.primary").await;
+        s.expect_text("#krysstabell-tittel", "Kommunestørrelse (SSB) etter").await;
+        s.expect_text("#krysstabell-n", "n = 244.").await;
 
         // Cleaning: the probable duplicate is dropped with a reason; n follows.
         s.expect_text(".cleaning", "100 % like svar").await;

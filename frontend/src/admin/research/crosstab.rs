@@ -106,6 +106,13 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
     let sample = RwSignal::new(start.sample.clone());
     let total = RwSignal::new(start.total);
     let suppress = RwSignal::new(start.suppress.clone());
+    // Any variable as the grouping, instead of the list's.
+    let listed = ["service-type", "size-class", "county", "branch", "none"];
+    let by_other = RwSignal::new(if listed.contains(&start.by.as_str()) {
+        String::new()
+    } else {
+        start.by.clone()
+    });
     let shown: RwSignal<Option<Choice>> = RwSignal::new(None);
     let table: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
     let codebook: RwSignal<Option<Value>> = RwSignal::new(None);
@@ -136,7 +143,9 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
     let show = move || {
         let choice = Choice {
             item: item.get_untracked().trim().to_owned(),
-            by: by.get_untracked(),
+            by: Some(by_other.get_untracked().trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .unwrap_or_else(|| by.get_untracked()),
             unit: unit.get_untracked(),
             sample: sample.get_untracked(),
             total: total.get_untracked(),
@@ -193,6 +202,11 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                 ("branch", "Svar på om kommunen har oppsøkende arbeid"),
                 ("none", "Ingen gruppering (alle)"),
             ])}
+            <div class="field">
+                <label for="etter-variabel">"Eller etter en annen variabel (valgfritt)"</label>
+                <input id="etter-variabel" type="text" list="variabler" autocomplete="off"
+                    prop:value=move || by_other.get() on:input=move |ev| by_other.set(event_target_value(&ev)) />
+            </div>
             {select("enhet", "Enhet", unit, &[
                 ("respondent", "Respondenter (én per tjeneste)"),
                 ("municipality-once", "Kommuner, hver telt én gang"),
@@ -330,11 +344,24 @@ fn result(t: &Value, file: &str) -> String {
             .and_then(|code| categories.iter().find(|c| c["code"] == code))
             .map(|c| format!(" – {}", text(c, "label")))
             .unwrap_or_default();
+        let effect = x["effect_size"]
+            .as_f64()
+            .filter(|e| e.is_finite())
+            .map(|e| {
+                let name = match x["effect_size_name"].as_str().unwrap_or("") {
+                    "cramers_v" => "Cramérs V",
+                    "epsilon_squared" => "ε²",
+                    other => other,
+                };
+                format!(" ({name} = {})", format!("{e:.2}").replace('.', ","))
+            })
+            .unwrap_or_default();
         h.push_str(&format!(
-            "<li>{}{}: {}</li>",
+            "<li>{}{}: {}{}</li>",
             test_name(x["name"].as_str().unwrap_or("")),
             esc(&category),
-            esc(&text(x, "p_text"))
+            esc(&text(x, "p_text")),
+            esc(&effect)
         ));
     }
     h.push_str("</ul><ul class=\"warnings\">");
@@ -368,7 +395,7 @@ fn Codebook(codebook: Value) -> impl IntoView {
             on:input=move |ev| query.set(event_target_value(&ev)) />
         <div inner_html=move || {
             let q = fold(&query.get());
-            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th></tr></thead><tbody>");
+            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Del</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th></tr></thead><tbody>");
             let hits = items.iter().filter(|i| {
                 q.is_empty() || [text(i, "id"), text(i, "variable"), text(i, "text"), text(i, "concept")]
                     .iter().any(|s| fold(s).contains(&q))
@@ -381,8 +408,8 @@ fn Codebook(codebook: Value) -> impl IntoView {
                     format!("{concept} ({})", text(&concepts[&concept], "variable"))
                 };
                 h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(&text(i, "id")), esc(&text(i, "variable")), esc(&text(i, "text")),
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&text(i, "id")), esc(&text(i, "section")), esc(&text(i, "variable")), esc(&text(i, "text")),
                     esc(&text(i, "kind")), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
                     esc(&text(i, "relevant")), esc(&concept_text)
                 ));
