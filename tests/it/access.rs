@@ -125,6 +125,7 @@ on_both_databases! {
             (Method::GET, "/api/research/rounds/{survey}/cleaning", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/summary", None, [401, 401, 200, 200]),
+            (Method::GET, "/api/research/rounds/{survey}/variables", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab.csv?item=gate&by=size-class&sep=semicolon", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab.xlsx?item=gate&by=size-class", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab.svg?item=gate&by=size-class", None, [401, 401, 200, 200]),

@@ -118,6 +118,13 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
 "#, &zip);
         assert_eq!(listed["figures"].as_array().unwrap().len(), 53, "{listed}");
 
+        // The codebook: items searchable, and the variables analysis adds.
+        s.click(".codebook summary").await;
+        s.type_into("#kodebok-sok", "arena").await;
+        s.expect_text(".codebook", "1.13").await;
+        s.expect_text(".codebook", "k_arenaer_k1").await;
+        s.expect_text(".codebook", "d_storrelse").await;
+
         // Any variable as the grouping: size class by the gate answer.
         s.find("#variabel").await.clear().await.unwrap();
         s.type_into("#variabel", "d_storrelse").await;

@@ -52,6 +52,7 @@ pub struct ErrorResponse {
         research::cleaning,
         research_files::rounds,
         research_files::summary,
+        research_files::variables,
         research_files::crosstab_csv,
         research_files::crosstab_xlsx,
         research_files::crosstab_svg,

@@ -39,6 +39,10 @@ pub fn router() -> Router<AppState> {
             "/research/rounds/{survey}/summary",
             get(super::research_files::summary),
         )
+        .route(
+            "/research/rounds/{survey}/variables",
+            get(super::research_files::variables),
+        )
         .route("/research/rounds/{survey}/cleaning", get(cleaning))
         .route(
             "/research/rounds/{survey}/decisions",

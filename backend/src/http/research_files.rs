@@ -74,6 +74,23 @@ pub async fn summary(
     })))
 }
 
+/// `GET /api/research/rounds/{survey}/variables`: every analysis variable
+/// of the round — items' parts, harmonised concepts, derived variables and
+/// coded free text — with its export name, label, source and value labels.
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/variables", tag = "research", params(("survey" = String, Path)), responses((status = 200, description = "`[{name, label, source: {from, …}, storage, measure, value_labels}]`", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+pub async fn variables(
+    State(state): State<AppState>,
+    _: Researcher,
+    Path(survey): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let c = crate::db::analysis::cleaned(&state.db, &survey, Default::default()).await?;
+    let list: Vec<&analysis::dataset::Variable> =
+        c.dataset.variables.iter().filter(|v| !v.personal).collect();
+    Ok(Json(
+        serde_json::to_value(list).map_err(|e| crate::Error::Config(e.to_string()))?,
+    ))
+}
+
 fn file(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
     (
         [

@@ -116,9 +116,12 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
     let shown: RwSignal<Option<Choice>> = RwSignal::new(None);
     let table: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
     let codebook: RwSignal<Option<Value>> = RwSignal::new(None);
+    let variables: RwSignal<Option<Value>> = RwSignal::new(None);
     {
         let url = format!("/api/rounds/{}/codebook", enc(&round));
         spawn_local(async move { codebook.set(call("GET", &url, None).await.ok()) });
+        let url = format!("/api/research/rounds/{}/variables", enc(&round));
+        spawn_local(async move { variables.set(call("GET", &url, None).await.ok()) });
     }
     let base = format!("/api/research/rounds/{}/crosstab", enc(&round));
     {
@@ -238,6 +241,9 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
         <details class="codebook">
             <summary>"Kodebok: alle spørsmål og begreper"</summary>
             {move || codebook.get().map(|c| view! { <Codebook codebook=c /> })}
+            <h3>"Harmoniserte, avledede og kodede variabler"</h3>
+            <div class="scroll" tabindex="0" role="region" aria-label="Avledede variabler"
+                inner_html=move || variables.get().map(|v| derived_table(&v)).unwrap_or_default()></div>
         </details>
     }
 }
@@ -418,4 +424,34 @@ fn Codebook(codebook: Value) -> impl IntoView {
             h
         }></div>
     }
+}
+
+/// The variables analysis adds to the questionnaire's items: concepts
+/// (both branches joined), derived variables and coded free text.
+fn derived_table(variables: &Value) -> String {
+    let mut h = String::from(
+        "<table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Variabel</th><th scope=\"col\">Hva</th><th scope=\"col\">Etikett</th><th scope=\"col\">Verdier</th></tr></thead><tbody>",
+    );
+    for v in variables.as_array().into_iter().flatten() {
+        let what = match v["source"]["from"].as_str().unwrap_or("") {
+            "concept" => "begrep (grenene samlet)",
+            "derived" => "avledet",
+            "coded" => "kodet fritekst",
+            _ => continue,
+        };
+        let values: Vec<String> = v["value_labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| format!("{} = {}", p[0], p[1].as_str().unwrap_or("")))
+            .collect();
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{what}</td><td>{}</td><td>{}</td></tr>",
+            esc(&text(v, "name")),
+            esc(&text(v, "label")),
+            esc(&values.join("; "))
+        ));
+    }
+    h.push_str("</tbody></table>");
+    h
 }
