@@ -129,7 +129,7 @@ pub enum AnalyseCommand {
         /// Output folder (created if missing).
         #[arg(long)]
         out: PathBuf,
-        /// Unit of analysis.
+        /// Unit of analysis of the all-items report (a report file's entries declare theirs).
         #[arg(long, value_enum, default_value_t = UnitArg::Respondent)]
         unit: UnitArg,
         /// How municipalities are counted at the municipality unit.
@@ -151,7 +151,8 @@ pub enum AnalyseCommand {
         /// Every item by service type and size class instead of a report file's figures.
         #[arg(long)]
         all_items: bool,
-        /// Which responses form the analytic sample.
+        /// Which responses the data files and the all-items report take (a report file's
+        /// entries each declare their own sample).
         #[arg(long, value_enum, default_value_t = SampleArg::Analysable)]
         sample: SampleArg,
         /// Database.
