@@ -44,6 +44,29 @@ pub fn lower_first(text: &str) -> String {
     }
 }
 
+/// A test's name as a Norwegian report writes it.
+pub fn test_name(name: &str) -> &str {
+    match name {
+        "chi2" => "Kjikvadrattest",
+        "fisher" => "Fishers eksakte test",
+        "mannwhitney" => "Mann-Whitney U",
+        "kruskal" => "Kruskal-Wallis",
+        other => other,
+    }
+}
+
+/// The rows of a numeric summary as tables show them: label and value.
+pub fn summary_rows(s: &crate::stats::GroupSummary) -> [(&'static str, f64); 6] {
+    [
+        ("n", s.n as f64),
+        ("Sum", s.sum),
+        ("Minimum", s.min),
+        ("Maksimum", s.max),
+        ("Gjennomsnitt", s.mean),
+        ("Median", s.median),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

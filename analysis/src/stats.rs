@@ -37,7 +37,7 @@ pub enum Method {
 }
 
 /// Summary of one group of a two- or k-sample test.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GroupSummary {
     /// The group's value in the grouping column.
     pub key: String,

@@ -82,17 +82,12 @@ pub(super) fn page(file: &ReportFile, figures: &[Figure], index: &Index) -> Stri
                 }
                 h.push_str("</tr>\n");
                 if t.kind == crate::crosstab::Kind::Numeric {
-                    for (label, pick) in [
-                        ("n", 0),
-                        ("Sum", 1),
-                        ("Minimum", 2),
-                        ("Maksimum", 3),
-                        ("Gjennomsnitt", 4),
-                        ("Median", 5),
-                    ] {
+                    for (pick, (label, _)) in
+                        format::summary_rows(&Default::default()).iter().enumerate()
+                    {
                         let _ = write!(h, "<tr><td>{label}</td>");
                         for s in &t.summaries {
-                            let v = [s.n as f64, s.sum, s.min, s.max, s.mean, s.median][pick];
+                            let v = format::summary_rows(s)[pick].1;
                             let text = if v.is_finite() {
                                 format::decimal(v, usize::from(v.fract() != 0.0))
                             } else {

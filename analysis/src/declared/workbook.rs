@@ -11,16 +11,7 @@ use super::Show;
 use super::run::{Figure, Status, cell};
 use super::write::{caption, sample_words, sheet};
 use crate::AnalysisError;
-
-fn test_name(n: &str) -> &str {
-    match n {
-        "chi2" => "Kjikvadrattest",
-        "fisher" => "Fishers eksakte test",
-        "mannwhitney" => "Mann-Whitney U",
-        "kruskal" => "Kruskal-Wallis",
-        other => other,
-    }
-}
+use crate::format::{summary_rows, test_name};
 
 /// Writes `tabeller.xlsx`.
 pub(super) fn write(path: &Path, figures: &[Figure]) -> Result<(), AnalysisError> {
@@ -124,17 +115,10 @@ pub(super) fn write(path: &Path, figures: &[Figure]) -> Result<(), AnalysisError
             row += 1;
         }
         if t.kind == crate::crosstab::Kind::Numeric {
-            for (label, pick) in [
-                ("n", 0),
-                ("Sum", 1),
-                ("Minimum", 2),
-                ("Maksimum", 3),
-                ("Gjennomsnitt", 4),
-                ("Median", 5),
-            ] {
-                ws.write_string(row, 0, label).map_err(err)?;
+            for (pick, (label, _)) in summary_rows(&Default::default()).iter().enumerate() {
+                ws.write_string(row, 0, *label).map_err(err)?;
                 for (g, s) in t.summaries.iter().enumerate() {
-                    let v = [s.n as f64, s.sum, s.min, s.max, s.mean, s.median][pick];
+                    let v = summary_rows(s)[pick].1;
                     if v.is_finite() {
                         ws.write_number_with_format(row, g as u16 + 1, v, &decimal)
                             .map_err(err)?;

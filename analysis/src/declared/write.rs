@@ -185,15 +185,7 @@ pub fn write(
 /// The tests of a table as the report writes them: one line for a whole
 /// table, and for per-option tests the options that differ (p < 0,05).
 pub(super) fn tests_text(t: &crate::crosstab::Crosstab) -> Vec<String> {
-    fn name(n: &str) -> &str {
-        match n {
-            "chi2" => "Kjikvadrattest",
-            "fisher" => "Fishers eksakte test",
-            "mannwhitney" => "Mann-Whitney U",
-            "kruskal" => "Kruskal-Wallis",
-            other => other,
-        }
-    }
+    let name = format::test_name;
     let whole: Vec<String> = t
         .tests
         .iter()

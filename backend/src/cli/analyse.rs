@@ -161,6 +161,23 @@ pub enum AnalyseCommand {
     },
 }
 
+/// Writes a result to standard output as JSON, CSV or an aligned table.
+fn emit(
+    format: TableFormat,
+    json: &impl serde::Serialize,
+    csv: impl FnOnce() -> Result<Vec<u8>, analysis::AnalysisError>,
+    table: impl FnOnce() -> String,
+) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        TableFormat::Json => serde_json::to_string_pretty(json)
+            .map_err(std::io::Error::other)
+            .and_then(|s| writeln!(out, "{s}")),
+        TableFormat::Csv => out.write_all(&csv().map_err(std::io::Error::other)?),
+        TableFormat::Table => write!(out, "{}", table()),
+    }
+}
+
 fn unit_of(unit: UnitArg, rule: RuleArg) -> Unit {
     match (unit, rule) {
         (UnitArg::Respondent, _) => Unit::Respondent,
@@ -191,15 +208,8 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
                 &c.data.registry,
                 by,
             );
-            let mut out = std::io::stdout().lock();
-            let written = match format {
-                TableFormat::Json => serde_json::to_string_pretty(&rate)
-                    .map_err(std::io::Error::other)
-                    .and_then(|s| writeln!(out, "{s}")),
-                TableFormat::Csv => out.write_all(&rate.to_csv(b',')?),
-                TableFormat::Table => write!(out, "{}", rate.to_table()),
-            };
-            written.map_err(Error::io("writing the response rate"))
+            emit(format, &rate, || rate.to_csv(b','), || rate.to_table())
+                .map_err(Error::io("writing the response rate"))
         }
         AnalyseCommand::CheckReport { file, definition } => {
             let src = std::fs::read_to_string(&file)
@@ -258,15 +268,8 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
                 bins: None,
             };
             let table = crosstab(&c.dataset, &c.roles, &c.cleaning, &request)?;
-            let mut out = std::io::stdout().lock();
-            let written = match format {
-                TableFormat::Json => serde_json::to_string_pretty(&table)
-                    .map_err(std::io::Error::other)
-                    .and_then(|s| writeln!(out, "{s}")),
-                TableFormat::Csv => out.write_all(&table.to_csv(b',')?),
-                TableFormat::Table => write!(out, "{}", table.to_table()),
-            };
-            written.map_err(Error::io("writing the cross-tab"))
+            emit(format, &table, || table.to_csv(b','), || table.to_table())
+                .map_err(Error::io("writing the cross-tab"))
         }
         AnalyseCommand::Report {
             round,
