@@ -22,7 +22,7 @@ async fn download(s: &Session, css: &str) -> Vec<u8> {
     let script = r#"
         const done = arguments[arguments.length - 1];
         const a = document.querySelector(arguments[0]);
-        fetch(a.href, { credentials: 'same-origin' })
+        fetch(a.href || a.dataset.href, { credentials: 'same-origin' })
           .then(r => r.ok ? r.arrayBuffer() : Promise.reject('HTTP ' + r.status))
           .then(b => done(Array.from(new Uint8Array(b))))
           .catch(e => done('ERROR ' + e));
@@ -109,7 +109,9 @@ print(json.dumps({"sheets": wb.sheetnames, "text": " ".join(str(c) for c in cell
 
         // The whole report as one ZIP: its index.json lists the figures.
         let zip = dir.path().join("rapport.zip");
-        std::fs::write(&zip, download(&s, "a[href$='report.zip']").await).unwrap();
+        s.click("#rapport-zip").await;
+        s.expect_text_within("[role='status']", "Rapporten er lastet ned", 60).await;
+        std::fs::write(&zip, download(&s, "#rapport-zip").await).unwrap();
         let listed = python(r#"
 import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -140,7 +142,7 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
         s.click(&format!("#rens-svar option[value='{key}']")).await;
         s.type_into("#rens-grunn", "Samme tjeneste svart to ganger").await;
         s.c.find(fantoccini::Locator::XPath("//button[.='Utelat fra analysen']")).await.unwrap().click().await.unwrap();
-        s.expect_text("[role='status']", "er utelatt").await;
+        s.expect_text(".rensing [role='status']", "er utelatt").await;
         s.expect_text("#utvalg-n", "243 av 245 svar i analyseutvalget").await;
         s.look("analyse-rensing").await;
 

@@ -116,6 +116,7 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
         spawn_local(async move { data.set(Some(call("GET", &url, None).await)) });
     });
     let zip = format!("/api/research/rounds/{}/report.zip", enc(&round));
+    let zip_status = RwSignal::new(None::<Result<String, String>>);
     view! {
         <h2>"Utvalg og svarprosent"</h2>
         <label for="oversikt-utvalg">"Utvalg"</label>
@@ -139,10 +140,57 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
             }.into_any(),
         }}
         <p>
-            <a class="button" href=zip download="">"Last ned hele rapporten (ZIP)"</a>
-            " Figurer (SVG og PNG), tabeller (XLSX), HTML, data (CSV), kodebok og SPSS-syntaks. Rapporten lages på serveren når du klikker; nettleseren viser nedlastingen når den er klar (noen sekunder)."
+            <button type="button" id="rapport-zip" data-href=zip.clone()
+                on:click=move |_| download_zip(zip.clone(), zip_status)>"Last ned hele rapporten (ZIP)"</button>
+            " Figurer (SVG og PNG), tabeller (XLSX), HTML, data (CSV), kodebok og SPSS-syntaks."
         </p>
+        {move || outcome(zip_status.get())}
     }
+}
+
+/// Builds the report on the server, saying so while it works, then hands
+/// the ZIP to the browser as a download.
+fn download_zip(url: String, status: RwSignal<Option<Result<String, String>>>) {
+    status.set(Some(Ok(
+        "Lager rapporten på serveren: alle figurer, tabeller og data. Det tar noen sekunder …"
+            .into(),
+    )));
+    spawn_local(async move {
+        let got = async {
+            let resp = gloo_net::http::Request::get(&url)
+                .send()
+                .await
+                .map_err(|_| "Fikk ikke kontakt med serveren.".to_owned())?;
+            if !resp.ok() {
+                return Err(format!("Serveren svarte med feil {}.", resp.status()));
+            }
+            resp.binary().await.map_err(|e| e.to_string())
+        }
+        .await;
+        status.set(Some(got.and_then(|bytes| {
+            use wasm_bindgen::JsCast;
+            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+            let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+                .map_err(|_| "Kunne ikke lagre filen.".to_owned())?;
+            let href = web_sys::Url::create_object_url_with_blob(&blob)
+                .map_err(|_| "Kunne ikke lagre filen.".to_owned())?;
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .ok_or("Kunne ikke lagre filen.")?;
+            let a = document
+                .create_element("a")
+                .ok()
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+                .ok_or("Kunne ikke lagre filen.")?;
+            let _ = a.set_attribute("href", &href);
+            let _ = a.set_attribute("download", "rapport.zip");
+            a.click();
+            Ok(format!(
+                "Rapporten er lastet ned ({} MB).",
+                format!("{:.1}", bytes.len() as f64 / 1e6).replace('.', ",")
+            ))
+        })));
+    });
 }
 
 /// A response-rate table as HTML (static once fetched: a string keeps the
@@ -235,6 +283,7 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
         });
     };
     view! {
+        <section class="rensing">
         <h2>"Datarensing"</h2>
         <p>"Svar som ikke er analyserbare, mulige duplikater og tidligere beslutninger. En beslutning kan alltid endres; den siste gjelder, og alle lagres med hvem og hvorfor."</p>
         {move || match data.get() {
@@ -277,6 +326,7 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
             }
         }}
         {move || outcome(result.get())}
+        </section>
     }
 }
 
