@@ -73,6 +73,14 @@ async fn login(email: String, password: String) -> Result<Me, String> {
 /// researchers' area (`/analyse`); both behind the same login.
 #[component]
 pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
+    crate::route::set_title(
+        if research {
+            "Analyse"
+        } else {
+            "Administrasjon"
+        },
+        "Omfangsundersøkelsen",
+    );
     let auth = RwSignal::new(Auth::Checking);
     spawn_local(async move {
         auth.set(match me().await {

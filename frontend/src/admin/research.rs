@@ -132,6 +132,7 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
                     {format!("{} av {} svar i analyseutvalget", text(&v, "included"), text(&v, "respondents"))}
                 </p>
                 <p>{format!("{}. Registerår {}.", text(&v, "sample_description"), text(&v, "registry_year"))}</p>
+                <p>"Tallet over teller svar (én per tjeneste); tabellene teller kommuner. En krysstabell teller bare dem som fikk spørsmålet: de som ikke fikk det, står som «ikke spurt»."</p>
                 <div class="rate-tables" inner_html=format!(
                     "{}{}",
                     rate_table(&v["by_county"], "Svarprosent etter fylke"),
@@ -197,7 +198,7 @@ fn download_zip(url: String, status: RwSignal<Option<Result<String, String>>>) {
 /// administrators' download small).
 fn rate_table(rate: &Value, caption: &str) -> String {
     let mut h = format!(
-        "<div class=\"rate\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"rates\"><caption>{0}</caption><thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">Svart</th><th scope=\"col\">Kommuner</th><th scope=\"col\">Andel</th></tr></thead><tbody>",
+        "<div class=\"rate\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"rates\"><caption>{0}</caption><thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">Kommuner som har svart</th><th scope=\"col\">Kommuner i alt</th><th scope=\"col\">Andel</th></tr></thead><tbody>",
         esc(caption)
     );
     let mut missing_all = String::new();

@@ -334,10 +334,22 @@ fn result(t: &Value, file: &str) -> String {
         }
     }
     h.push_str("</tbody></table></div>");
+    let (not_asked, unanswered) =
+        groups
+            .iter()
+            .filter(|g| g["key"] != "total")
+            .fold((0, 0), |(a, b), g| {
+                (
+                    a + g["not_asked"].as_u64().unwrap_or(0),
+                    b + g["unanswered"].as_u64().unwrap_or(0),
+                )
+            });
     h.push_str(&format!(
-        "<p id=\"krysstabell-n\">n = {}. {} {}. Registerår {}.</p><ul class=\"tests\">",
+        "<p id=\"krysstabell-n\">n = {}. {} ikke spurt (spørsmålet ble ikke vist dem), {} ikke besvart. {} {}. Registerår {}.</p><ul class=\"tests\">",
         esc(&text(t, "n")),
-        esc(&text(t, "unit_description")),
+        not_asked,
+        unanswered,
+        esc(text(t, "unit_description").trim_end_matches('.')),
         esc(&text(t, "sample_description")),
         esc(&text(t, "registry_year"))
     ));
