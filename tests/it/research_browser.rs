@@ -125,7 +125,12 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
         s.type_into("#kodebok-sok", "arena").await;
         s.expect_text(".codebook", "1.13").await;
         s.expect_text(".codebook", "k_arenaer_k1").await;
-        s.expect_text(".codebook", "d_storrelse").await;
+        s.expect_text(".codebook", "k_arenaer").await;
+        // «Bruk» puts a variable in the form.
+        s.click("button[data-bruk='arenaer']").await;
+        s.expect_focus("variabel", "the chosen variable's field").await;
+        let chosen = s.c.execute("return document.getElementById('variabel').value", vec![]).await.unwrap();
+        assert_eq!(chosen, "arenaer");
 
         // Any variable as the grouping: size class by the gate answer.
         s.find("#variabel").await.clear().await.unwrap();

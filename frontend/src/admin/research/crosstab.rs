@@ -73,6 +73,24 @@ impl Choice {
     }
 }
 
+/// An item kind in Norwegian.
+fn kind_name(kind: &str) -> &str {
+    match kind {
+        "single_choice" => "ett valg",
+        "multiple_choice" => "flere valg",
+        "text" => "tekst",
+        "long_text" => "lang tekst",
+        "integer" => "heltall",
+        "decimal" => "desimaltall",
+        "percent" => "prosent",
+        "age_range" => "aldersspenn",
+        "count_grid" => "antall per rad",
+        "registry" => "fra registeret",
+        "specify" => "spesifisering (tekst)",
+        other => other,
+    }
+}
+
 /// Lower case for searching: ASCII and æ, ø, å (a full Unicode fold would
 /// bring its tables into the download).
 fn fold(text: &str) -> String {
@@ -117,6 +135,22 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
     let table: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
     let codebook: RwSignal<Option<Value>> = RwSignal::new(None);
     let variables: RwSignal<Option<Value>> = RwSignal::new(None);
+    let query = RwSignal::new(String::new());
+    // «Bruk» in either codebook table puts that variable in the form.
+    let pick = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-bruk]").ok().flatten())
+        else {
+            return;
+        };
+        if let Some(name) = button.get_attribute("data-bruk") {
+            item.set(name);
+            crate::route::focus_later("variabel".into());
+        }
+    };
     {
         let url = format!("/api/rounds/{}/codebook", enc(&round));
         spawn_local(async move { codebook.set(call("GET", &url, None).await.ok()) });
@@ -238,12 +272,12 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                 Some(Ok(t)) => view! { <div class="crosstab-result" inner_html=result(&t, &format!("{base}.{{}}?{}", choice.api()))></div> }.into_any(),
             })
         }}
-        <details class="codebook">
+        <details class="codebook" on:click=pick>
             <summary>"Kodebok: alle spørsmål og begreper"</summary>
-            {move || codebook.get().map(|c| view! { <Codebook codebook=c /> })}
+            {move || codebook.get().map(|c| view! { <Codebook codebook=c query=query /> })}
             <h3>"Harmoniserte, avledede og kodede variabler"</h3>
             <div class="scroll" tabindex="0" role="region" aria-label="Avledede variabler"
-                inner_html=move || variables.get().map(|v| derived_table(&v)).unwrap_or_default()></div>
+                inner_html=move || variables.get().map(|v| derived_table(&v, &fold(&query.get()))).unwrap_or_default()></div>
         </details>
     }
 }
@@ -403,8 +437,7 @@ fn result(t: &Value, file: &str) -> String {
 
 /// Every item and concept, searchable by text, id or variable name.
 #[component]
-fn Codebook(codebook: Value) -> impl IntoView {
-    let query = RwSignal::new(String::new());
+fn Codebook(codebook: Value, query: RwSignal<String>) -> impl IntoView {
     let items = codebook["items"].as_array().cloned().unwrap_or_default();
     let concepts = codebook["concepts"].clone();
     view! {
@@ -413,7 +446,7 @@ fn Codebook(codebook: Value) -> impl IntoView {
             on:input=move |ev| query.set(event_target_value(&ev)) />
         <div inner_html=move || {
             let q = fold(&query.get());
-            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Del</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th></tr></thead><tbody>");
+            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Del</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th><th scope=\"col\">Bruk</th></tr></thead><tbody>");
             let hits = items.iter().filter(|i| {
                 q.is_empty() || [text(i, "id"), text(i, "variable"), text(i, "text"), text(i, "concept")]
                     .iter().any(|s| fold(s).contains(&q))
@@ -425,11 +458,13 @@ fn Codebook(codebook: Value) -> impl IntoView {
                 let concept_text = if concept.is_empty() { String::new() } else {
                     format!("{concept} ({})", text(&concepts[&concept], "variable"))
                 };
+                // A concept joins both branches: use it where there is one.
+                let usable = if concept.is_empty() { text(i, "id") } else { concept.clone() };
                 h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td><td><button type=\"button\" data-bruk=\"{}\">Bruk {}</button></td></tr>",
                     esc(&text(i, "id")), esc(&text(i, "section")), esc(&text(i, "variable")), esc(&text(i, "text")),
-                    esc(&text(i, "kind")), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
-                    esc(&text(i, "relevant")), esc(&concept_text)
+                    kind_name(&text(i, "kind")), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
+                    esc(&text(i, "relevant")), esc(&concept_text), esc(&usable), esc(&usable)
                 ));
             }
             h.push_str("</tbody></table></div>");
@@ -440,11 +475,18 @@ fn Codebook(codebook: Value) -> impl IntoView {
 
 /// The variables analysis adds to the questionnaire's items: concepts
 /// (both branches joined), derived variables and coded free text.
-fn derived_table(variables: &Value) -> String {
+fn derived_table(variables: &Value, query: &str) -> String {
     let mut h = String::from(
-        "<table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Variabel</th><th scope=\"col\">Hva</th><th scope=\"col\">Etikett</th><th scope=\"col\">Verdier</th></tr></thead><tbody>",
+        "<table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Variabel</th><th scope=\"col\">Hva</th><th scope=\"col\">Etikett</th><th scope=\"col\">Verdier</th><th scope=\"col\">Bruk</th></tr></thead><tbody>",
     );
     for v in variables.as_array().into_iter().flatten() {
+        if !query.is_empty()
+            && ![text(v, "name"), text(v, "label")]
+                .iter()
+                .any(|s| fold(s).contains(query))
+        {
+            continue;
+        }
         let what = match v["source"]["from"].as_str().unwrap_or("") {
             "concept" => "begrep (grenene samlet)",
             "derived" => "avledet",
@@ -458,7 +500,7 @@ fn derived_table(variables: &Value) -> String {
             .map(|p| format!("{} = {}", p[0], p[1].as_str().unwrap_or("")))
             .collect();
         h.push_str(&format!(
-            "<tr><td>{}</td><td>{what}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{0}</td><td>{what}</td><td>{1}</td><td>{2}</td><td><button type=\"button\" data-bruk=\"{0}\">Bruk {0}</button></td></tr>",
             esc(&text(v, "name")),
             esc(&text(v, "label")),
             esc(&values.join("; "))
