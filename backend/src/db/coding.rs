@@ -112,21 +112,13 @@ pub async fn coded_frames(
         .all(db)
         .await?
     {
-        let codes = code::Entity::find()
-            .filter(code::Column::FrameId.eq(f.id))
-            .order_by_asc(code::Column::Code)
-            .all(db)
-            .await?;
+        let (codes, assignments) = codes_of(db, f.id).await?;
         if codes.is_empty() {
             continue;
         }
         let number: BTreeMap<i32, i64> = codes.iter().map(|c| (c.id, i64::from(c.code))).collect();
         let mut given: std::collections::HashMap<String, BTreeSet<i64>> = Default::default();
-        for a in assignment::Entity::find()
-            .filter(assignment::Column::CodeId.is_in(number.keys().copied()))
-            .all(db)
-            .await?
-        {
+        for a in assignments {
             if let Some(&c) = number.get(&a.code_id) {
                 given.entry(a.respondent).or_default().insert(c);
             }
@@ -143,6 +135,24 @@ pub async fn coded_frames(
         });
     }
     Ok(out)
+}
+
+/// A frame's codes in order, and every assignment of them.
+async fn codes_of(
+    db: &DatabaseConnection,
+    frame_id: i32,
+) -> Result<(Vec<code::Model>, Vec<assignment::Model>), Error> {
+    let codes = code::Entity::find()
+        .filter(code::Column::FrameId.eq(frame_id))
+        .order_by_asc(code::Column::Code)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = codes.iter().map(|c| c.id).collect();
+    let given = assignment::Entity::find()
+        .filter(assignment::Column::CodeId.is_in(ids))
+        .all(db)
+        .await?;
+    Ok((codes, given))
 }
 
 /// The text items of a round's definition that can be coded.
@@ -352,16 +362,7 @@ async fn read(
     f: frame::Model,
 ) -> Result<FrameView, Error> {
     let items: Vec<String> = f.items.split(',').map(str::to_owned).collect();
-    let codes = code::Entity::find()
-        .filter(code::Column::FrameId.eq(f.id))
-        .order_by_asc(code::Column::Code)
-        .all(db)
-        .await?;
-    let ids: Vec<i32> = codes.iter().map(|c| c.id).collect();
-    let given = assignment::Entity::find()
-        .filter(assignment::Column::CodeId.is_in(ids))
-        .all(db)
-        .await?;
+    let (codes, given) = codes_of(db, f.id).await?;
     let number: BTreeMap<i32, i32> = codes.iter().map(|c| (c.id, c.code)).collect();
     let (ds, cl, roles) = (&c.dataset, &c.cleaning, &c.roles);
     let label_of = |var: Option<&String>, row: usize| -> String {
