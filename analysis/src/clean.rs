@@ -13,24 +13,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use survey_definitions::{DerivedFrom, DerivedRole, ItemKind, RegistryKind, SurveyDefinition};
+use survey_definitions::{DerivedFrom, ItemKind, RegistryKind, SurveyDefinition};
 
 use crate::dataset::{Column, Dataset, Source};
 
-/// A researcher's decision about one respondent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Decision {
-    /// Respondent key.
-    pub respondent: String,
-    /// Keep (true) or drop (false).
-    pub keep: bool,
-    /// Who decided.
-    pub by: String,
-    /// Why.
-    pub reason: String,
-    /// When (RFC 3339).
-    pub at: String,
-}
+pub use api::research::Decision;
 
 /// A respondent flagged as a probable duplicate of another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,14 +59,8 @@ impl Roles {
                 )
                 .map(|i| i.variable.clone())
         };
-        let service = def
-            .derived
-            .iter()
-            .find(|d| d.role == Some(DerivedRole::ServiceType));
-        let gate_item = service
-            .and_then(|d| d.item.as_deref())
-            .or(def.item("gate").map(|i| i.id.as_str()))
-            .and_then(|id| def.item(id))?;
+        let service = def.service_type();
+        let gate_item = def.gate_item()?;
         let field = |f: survey_definitions::RegistryField| {
             def.derived
                 .iter()

@@ -22,8 +22,6 @@ pub mod synthetic;
 
 pub use error::AnalysisError;
 
-use serde::{Deserialize, Serialize};
-
 /// One test asked of `omfang stats`, naming the CSV columns it uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatsRequest {
@@ -190,46 +188,9 @@ impl stats::TestResult {
 }
 
 /// SSB's "Standard for klassifisering av kommuner etter innbyggertall",
-/// three main classes, as used by the KORUS 2025 report (§2.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SizeClass {
-    /// Under 5 000 inhabitants.
-    Small,
-    /// 5 000–19 999 inhabitants.
-    Medium,
-    /// 20 000 or more inhabitants.
-    Large,
-}
-
-impl SizeClass {
-    /// The class of a municipality with `population` inhabitants.
-    pub fn of(population: u32) -> SizeClass {
-        match population {
-            0..5_000 => SizeClass::Small,
-            5_000..20_000 => SizeClass::Medium,
-            _ => SizeClass::Large,
-        }
-    }
-
-    /// Code used in exports (1 small, 2 medium, 3 large: ordered for Spearman's rho).
-    pub fn code(self) -> u8 {
-        match self {
-            SizeClass::Small => 1,
-            SizeClass::Medium => 2,
-            SizeClass::Large => 3,
-        }
-    }
-
-    /// Norwegian label as in the report.
-    pub fn label(self) -> &'static str {
-        match self {
-            SizeClass::Small => "Små kommuner (under 5000)",
-            SizeClass::Medium => "Mellomstore kommuner (5000–19999)",
-            SizeClass::Large => "Store kommuner (20000 eller flere)",
-        }
-    }
-}
+/// three main classes, as used by the KORUS 2025 report (§2.3). Part of the
+/// HTTP contract, so it lives in the API crate.
+pub use api::SizeClass;
 
 #[cfg(test)]
 mod tests {

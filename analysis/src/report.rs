@@ -338,7 +338,7 @@ pub fn xlsx_bytes(tables: &[Crosstab]) -> Result<Vec<u8>, AnalysisError> {
                 .map_err(err)?;
             row += 1;
             sheet
-                .write_string(row, 0, t.unit_description)
+                .write_string(row, 0, &t.unit_description)
                 .map_err(err)?;
             row += 1;
             sheet

@@ -10,65 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::clean::{Cleaning, Roles};
 use crate::crosstab::{Category, Crosstab, Group, Kind};
 use crate::dataset::{Dataset, Registry};
 use crate::{AnalysisError, SizeClass, format};
 
-/// How the rate is grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RateBy {
-    /// By county.
-    County,
-    /// By SSB size class.
-    SizeClass,
-}
-
-/// One group's rate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RateGroup {
-    /// County number or size-class code.
-    pub key: String,
-    /// County name or size-class label.
-    pub label: String,
-    /// Municipalities with a respondent in the sample.
-    pub answered: u64,
-    /// Municipalities of the registry year.
-    pub municipalities: u64,
-    /// `answered` of `municipalities`, 0–100.
-    pub percent: f64,
-    /// Names of the municipalities not answered, by number.
-    pub not_answered: Vec<String>,
-}
-
-/// The total over groups.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RateTotal {
-    /// Municipalities with a respondent in the sample.
-    pub answered: u64,
-    /// Municipalities of the registry year.
-    pub municipalities: u64,
-    /// `answered` of `municipalities`, 0–100.
-    pub percent: f64,
-}
-
-/// The response rate of a round.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ResponseRate {
-    /// The grouping.
-    pub by: RateBy,
-    /// The registry year counted against.
-    pub registry_year: i32,
-    /// The sample.
-    pub sample: &'static str,
-    /// Groups in order (counties by number, size classes small to large).
-    pub groups: Vec<RateGroup>,
-    /// All municipalities.
-    pub total: RateTotal,
-}
+pub use api::research::{RateBy, RateGroup, RateTotal, ResponseRate};
 
 fn percent(a: u64, b: u64) -> f64 {
     if b == 0 {
@@ -144,7 +91,7 @@ pub fn response_rate(
     ResponseRate {
         by,
         registry_year: registry.year,
-        sample: cleaning.sample.name(),
+        sample: cleaning.sample.name().into(),
         groups,
         total: RateTotal {
             answered: a,
@@ -154,9 +101,19 @@ pub fn response_rate(
     }
 }
 
-impl ResponseRate {
+/// How a response rate is written out (the terminal, CSV, figures).
+pub trait RateRender {
     /// The rate as an aligned table for the terminal.
-    pub fn to_table(&self) -> String {
+    fn to_table(&self) -> String;
+    /// CSV: key, label, answered, municipalities, percent, not answered (`; `-joined).
+    fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, AnalysisError>;
+    /// The rate as a one-column table (groups as categories), for figures
+    /// and workbooks.
+    fn to_crosstab(&self, unit_description: &str) -> Crosstab;
+}
+
+impl RateRender for ResponseRate {
+    fn to_table(&self) -> String {
         let mut out = format!(
             "Svarprosent mot registeret for {} ({})\n\n",
             self.registry_year,
@@ -186,8 +143,7 @@ impl ResponseRate {
         out
     }
 
-    /// CSV: key, label, answered, municipalities, percent, not answered (`; `-joined).
-    pub fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, AnalysisError> {
+    fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, AnalysisError> {
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .from_writer(Vec::new());
@@ -231,19 +187,17 @@ impl ResponseRate {
         })
     }
 
-    /// The rate as a one-column table (groups as categories), for figures
-    /// and workbooks.
-    pub fn to_crosstab(&self, unit_description: &'static str) -> Crosstab {
+    fn to_crosstab(&self, unit_description: &str) -> Crosstab {
         Crosstab {
             item: "svarprosent".into(),
             label: "Kommuner som har svart".into(),
             kind: Kind::Single,
             by: "none".into(),
             by_label: String::new(),
-            unit: "municipality (registry)",
-            unit_description,
-            sample: self.sample,
-            sample_description: "",
+            unit: "municipality (registry)".into(),
+            unit_description: unit_description.into(),
+            sample: self.sample.clone(),
+            sample_description: String::new(),
             registry_year: self.registry_year,
             n: self.total.answered,
             groups: vec![Group {

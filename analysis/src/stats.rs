@@ -26,34 +26,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
 
 use crate::AnalysisError;
 
-/// How a p-value was computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// From the exact null distribution.
-    Exact,
-    /// From a large-sample approximation (χ², normal or t).
-    Asymptotic,
-}
-
-/// Summary of one group of a two- or k-sample test.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct GroupSummary {
-    /// The group's value in the grouping column.
-    pub key: String,
-    /// Number of observations.
-    pub n: u64,
-    /// Arithmetic mean.
-    pub mean: f64,
-    /// Median (mean of the two middle values for even n).
-    pub median: f64,
-    /// Sum (e.g. staff over services: «770 ansatte»).
-    pub sum: f64,
-    /// Smallest value (NaN when n = 0).
-    pub min: f64,
-    /// Largest value (NaN when n = 0).
-    pub max: f64,
-}
+pub use api::research::{GroupSummary, Method};
 
 /// The result of one test: the JSON contract of `omfang stats`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

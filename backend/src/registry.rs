@@ -4,9 +4,10 @@
 //! Read-only for now: the preview's pickers use it. Importing newer SSB files
 //! into the database is the respondent-journey work.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::Error;
+pub use api::registry::{County, District, Municipality, Registry};
 
 const MUNICIPALITIES: &str = include_str!("../data/municipalities-2024.csv");
 const DISTRICTS: &str = include_str!("../data/oslo-districts.csv");
@@ -14,57 +15,6 @@ const AGENCIES: &str = include_str!("../data/oslo-agencies.csv");
 
 /// Year the shipped populations refer to (1 January).
 pub const POPULATION_YEAR: i32 = 2024;
-
-/// A county.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct County {
-    /// 2-digit number.
-    pub number: String,
-    /// Name.
-    pub name: String,
-}
-
-/// A municipality.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Municipality {
-    /// 4-digit number.
-    pub number: String,
-    /// Name.
-    pub name: String,
-    /// Sami name, where official.
-    pub sami_name: Option<String>,
-    /// County number.
-    pub county: String,
-    /// Population on 1 January of `population_year`.
-    pub population: u32,
-    /// SSB size class from that population: `small` (< 5 000), `medium`, `large` (≥ 20 000).
-    #[schema(value_type = String)]
-    pub size_class: analysis::SizeClass,
-}
-
-/// A district or agency of a municipality (Oslo).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct District {
-    /// 6-digit number.
-    pub number: String,
-    /// Name.
-    pub name: String,
-    /// Municipality number.
-    pub municipality: String,
-}
-
-/// The whole registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Registry {
-    /// Year of the population figures.
-    pub population_year: i32,
-    /// Counties by number.
-    pub counties: Vec<County>,
-    /// Municipalities by number.
-    pub municipalities: Vec<Municipality>,
-    /// Districts and agencies by number.
-    pub districts: Vec<District>,
-}
 
 #[derive(Deserialize)]
 struct MunicipalityRow {

@@ -2,44 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use api::respondent::{ErrorResponse, SaveRequest, Submitted, VersionRequest};
 use gloo_net::http::Request;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use survey_definitions::{Answer, AnswerSet, SurveyDefinition};
+use survey_definitions::{Answer, SurveyDefinition};
 
-/// A survey round as listed by `/api/rounds`.
-#[cfg(feature = "admin")]
-#[derive(Debug, Clone, Deserialize)]
-pub struct RoundSummary {
-    /// Survey id.
-    pub survey_id: String,
-}
-
-/// The municipality registry (`/api/registry`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct Registry {
-    /// Counties.
-    pub counties: Vec<Place>,
-    /// Municipalities (`parent` = county number).
-    pub municipalities: Vec<Place>,
-    /// Districts and agencies (`parent` = municipality number).
-    pub districts: Vec<Place>,
-}
-
-/// An entry of the registry.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Place {
-    /// Code (2, 4 or 6 digits).
-    pub number: String,
-    /// Name.
-    pub name: String,
-    /// County of a municipality.
-    #[serde(default)]
-    pub county: Option<String>,
-    /// Municipality of a district.
-    #[serde(default)]
-    pub municipality: Option<String>,
-}
+pub use api::registry::Registry;
+pub use api::respondent::{InvitationView, ResponseState, ResponseSummary};
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
     let resp = Request::get(url)
@@ -60,7 +30,7 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
 /// Loads the first survey round's definition and the registry (the preview).
 #[cfg(feature = "admin")]
 pub async fn load() -> Result<(SurveyDefinition, Registry), String> {
-    let rounds: Vec<RoundSummary> = get_json("/api/rounds").await?;
+    let rounds: Vec<api::rounds::RoundSummary> = get_json("/api/rounds").await?;
     let round = rounds
         .first()
         .ok_or_else(|| "Ingen undersøkelse er lastet inn på serveren.".to_owned())?;
@@ -70,68 +40,10 @@ pub async fn load() -> Result<(SurveyDefinition, Registry), String> {
     Ok((def.ready(), registry))
 }
 
-/// What a personal link opens (`GET /api/r/{token}`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct InvitationView {
-    /// Round title.
-    pub title: String,
-    /// Municipality number.
-    pub municipality: String,
-    /// Municipality name.
-    pub municipality_name: String,
-    /// District or agency number.
-    pub district: Option<String>,
-    /// Responses (services) started from this link.
-    pub responses: Vec<ResponseSummary>,
-    /// Why answers cannot be given now (before or after the window), if so.
-    #[serde(default)]
-    pub closed: Option<String>,
-    /// The answering window in words (the server writes it in Oslo time).
-    #[serde(default)]
-    pub window: Option<String>,
-    /// When personal data is deleted (RFC 3339), if the round says.
-    #[serde(default)]
-    pub retention_until: Option<String>,
-}
-
-/// One response in the list.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ResponseSummary {
-    /// Response id.
-    pub id: i32,
-    /// `draft` or `submitted`.
-    pub status: String,
-    /// Gate answer.
-    pub branch: Option<i32>,
-    /// Version.
-    pub version: i64,
-    /// Last change (RFC 3339).
-    pub updated_at: String,
-    /// Last submission (RFC 3339), if ever sent in.
-    #[serde(default)]
-    pub submitted_at: Option<String>,
-    /// What the response is about (a service's name), once answered.
-    #[serde(default)]
-    pub label: Option<String>,
-    /// A draft never sent in, with no answers but the link's own: may be deleted.
-    #[serde(default)]
-    pub deletable: bool,
-}
-
-/// A response as stored on the server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResponseState {
-    /// Response id.
-    pub id: i32,
-    /// `draft` or `submitted`.
-    pub status: String,
-    /// Version to send with the next write.
-    pub version: i64,
-    /// Saved answers and confirmed warnings.
-    pub answers: AnswerSet,
-    /// Submission time (RFC 3339).
-    pub submitted_at: Option<String>,
-}
+/// The body of a write that needs none: `{}` (no `serde_json::Value` in
+/// the respondents' download for it).
+#[derive(Serialize)]
+struct NoBody {}
 
 /// Why a write was not accepted.
 #[derive(Debug, Clone)]
@@ -144,24 +56,6 @@ pub enum WriteError {
     Network,
     /// Anything else, with a Norwegian message.
     Other(String),
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    message: String,
-    current: Option<ResponseState>,
-}
-
-#[derive(Serialize)]
-struct SaveBody<'a> {
-    version: i64,
-    values: &'a BTreeMap<String, Answer>,
-    confirmed: &'a BTreeSet<String>,
-}
-
-#[derive(Deserialize)]
-struct SubmittedBody {
-    state: ResponseState,
 }
 
 async fn write<T: DeserializeOwned>(
@@ -187,7 +81,7 @@ async fn write<T: DeserializeOwned>(
     if status >= 500 {
         return Err(WriteError::Network);
     }
-    let body: Option<ErrorBody> = resp.json().await.ok();
+    let body: Option<ErrorResponse> = resp.json().await.ok();
     let message = body
         .as_ref()
         .map(|b| b.message.clone())
@@ -195,7 +89,7 @@ async fn write<T: DeserializeOwned>(
     Err(match (status, body) {
         (
             409,
-            Some(ErrorBody {
+            Some(ErrorResponse {
                 current: Some(c), ..
             }),
         ) => WriteError::Conflict(message, Box::new(c)),
@@ -230,12 +124,7 @@ pub async fn response(token: &str, id: i32) -> Result<ResponseState, String> {
 
 /// Starts a response for another service.
 pub async fn start(token: &str) -> Result<ResponseState, WriteError> {
-    write(
-        "POST",
-        &format!("/api/r/{token}/responses"),
-        &serde_json::json!({}),
-    )
-    .await
+    write("POST", &format!("/api/r/{token}/responses"), &NoBody {}).await
 }
 
 /// Autosave.
@@ -249,10 +138,10 @@ pub async fn save(
     write(
         "PUT",
         &format!("/api/r/{token}/responses/{id}"),
-        &SaveBody {
+        &SaveRequest {
             version,
-            values,
-            confirmed,
+            values: values.clone(),
+            confirmed: confirmed.clone(),
         },
     )
     .await
@@ -260,10 +149,10 @@ pub async fn save(
 
 /// Submits.
 pub async fn submit(token: &str, id: i32, version: i64) -> Result<ResponseState, WriteError> {
-    let body: SubmittedBody = write(
+    let body: Submitted = write(
         "POST",
         &format!("/api/r/{token}/responses/{id}/submit"),
-        &serde_json::json!({ "version": version }),
+        &VersionRequest { version },
     )
     .await?;
     Ok(body.state)
@@ -273,7 +162,7 @@ pub async fn submit(token: &str, id: i32, version: i64) -> Result<ResponseState,
 pub async fn discard(token: &str, id: i32, version: i64) -> Result<(), String> {
     let url = format!("/api/r/{token}/responses/{id}/discard");
     let resp = Request::post(&url)
-        .json(&serde_json::json!({ "version": version }))
+        .json(&VersionRequest { version })
         .map_err(|e| format!("Kunne ikke lage forespørselen ({e})."))?
         .send()
         .await
@@ -281,7 +170,7 @@ pub async fn discard(token: &str, id: i32, version: i64) -> Result<(), String> {
     if resp.ok() {
         return Ok(());
     }
-    let body: Option<ErrorBody> = resp.json().await.ok();
+    let body: Option<ErrorResponse> = resp.json().await.ok();
     Err(body.map_or_else(|| format!("Feil {}.", resp.status()), |b| b.message))
 }
 
@@ -290,7 +179,7 @@ pub async fn reopen(token: &str, id: i32, version: i64) -> Result<ResponseState,
     write(
         "POST",
         &format!("/api/r/{token}/responses/{id}/reopen"),
-        &serde_json::json!({ "version": version }),
+        &VersionRequest { version },
     )
     .await
 }

@@ -60,15 +60,9 @@ pub fn heading(item: &Item) -> String {
 
 /// The name of a registry code.
 pub fn place_name(registry: &Registry, kind: RegistryKind, code: &str) -> String {
-    let places = match kind {
-        RegistryKind::County => &registry.counties,
-        RegistryKind::Municipality => &registry.municipalities,
-        RegistryKind::District => &registry.districts,
-    };
-    places
-        .iter()
-        .find(|p| p.number == code)
-        .map_or_else(|| code.to_owned(), |p| p.name.clone())
+    registry
+        .name_of(kind, code)
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 fn text_of(a: &Answer) -> String {

@@ -81,6 +81,10 @@ pub struct CodebookItem {
     pub concept: Option<String>,
     /// Effective condition for being shown, or null.
     pub relevant: Option<String>,
+    /// The condition for a reader: the expression followed by what its
+    /// codes and grid rows mean («$gate == 1 (gate: 1 = Egen …)»), or null.
+    #[serde(default)]
+    pub relevant_text: Option<String>,
     /// `required`, `soft` or `optional`.
     pub required: Requirement,
     /// Options in the source's order; empty for non-choice items.
@@ -127,10 +131,8 @@ impl Codebook {
             .items
             .iter()
             .map(|item| {
-                let section = def
-                    .section(&item.section)
-                    .and_then(|s| s.relevant.as_ref())
-                    .map(|e| e.source());
+                let section_expr = def.section(&item.section).and_then(|s| s.relevant.as_ref());
+                let section = section_expr.map(|e| e.source());
                 let own = item.relevant.as_ref().map(|e| e.source());
                 let relevant = match (section, own) {
                     (Some(s), Some(o)) => Some(format!("({s}) and ({o})")),
@@ -148,6 +150,14 @@ impl Codebook {
                     ItemKind::CountGrid { rows, .. } => (Vec::new(), labels(rows)),
                     _ => (labels(item.options()), Vec::new()),
                 };
+                let legend = explain(def, section_expr.into_iter().chain(&item.relevant));
+                let relevant_text = relevant.as_ref().map(|r| {
+                    if legend.is_empty() {
+                        r.clone()
+                    } else {
+                        format!("{r} ({})", legend.join("; "))
+                    }
+                });
                 CodebookItem {
                     id: item.id.clone(),
                     section: item.section.clone(),
@@ -156,6 +166,7 @@ impl Codebook {
                     variable: item.variable.clone(),
                     concept: item.concept.clone(),
                     relevant,
+                    relevant_text,
                     required: item.required,
                     options,
                     rows,
@@ -165,4 +176,30 @@ impl Codebook {
             .collect();
         Codebook { survey, items }
     }
+}
+
+/// What the codes and grid rows in conditions mean, once each:
+/// `gate: 1 = Egen oppsøkende tjeneste`, `1.11[15] = Relevant videreutdanning`.
+fn explain<'a>(
+    def: &SurveyDefinition,
+    conditions: impl Iterator<Item = &'a crate::Expression>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in conditions {
+        for r in e.references() {
+            if let Some(row) = r.row
+                && let Some(o) = def.item(&r.id).and_then(|i| i.option(row))
+            {
+                out.push(format!("{}[{row}] = {}", r.id, o.label));
+            }
+        }
+        for (id, code, _) in e.code_comparisons() {
+            if let Some(o) = def.item(&id).and_then(|i| i.option(code as i64)) {
+                out.push(format!("{id}: {} = {}", o.code, o.label));
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|x| seen.insert(x.clone()));
+    out
 }

@@ -48,6 +48,23 @@ impl SurveyDefinition {
         self.index.get(id).map(|&i| &self.items[i])
     }
 
+    /// The gate: the single choice that sorts responses into branches. It
+    /// is the item the `service_type` recode reads, or the item with id
+    /// `gate`.
+    pub fn gate_item(&self) -> Option<&Item> {
+        self.service_type()
+            .and_then(|d| d.item.as_deref())
+            .or(self.item("gate").map(|i| i.id.as_str()))
+            .and_then(|id| self.item(id))
+    }
+
+    /// The derived variable with the `service_type` role, if any.
+    pub fn service_type(&self) -> Option<&Derived> {
+        self.derived
+            .iter()
+            .find(|d| d.role == Some(DerivedRole::ServiceType))
+    }
+
     /// The position of an item in `items`.
     pub fn item_index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
@@ -138,6 +155,23 @@ pub struct SurveyMeta {
     /// name), shown as "Du svarer for: …" once answered.
     #[serde(default)]
     pub response_label: Vec<String>,
+    /// The e-mail administrators start an invitation wave from. Only the
+    /// server reads it (from the TOML; the JSON form leaves it out), so
+    /// the browser app is built without it and stays small.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[serde(default, skip_serializing)]
+    pub invitation: Option<InvitationText>,
+}
+
+/// An invitation e-mail: subject and body with the wave's merge fields
+/// (`{kommune}`, `{navn}`, `{frist}`, `{lenke}`, `{avmelding}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationText {
+    /// Subject.
+    pub subject: String,
+    /// Body; must contain `{lenke}`, the personal link.
+    pub body: String,
 }
 
 /// The placeholder in the introduction or closing text where the contact

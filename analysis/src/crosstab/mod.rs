@@ -23,121 +23,20 @@
 
 mod binned;
 mod render;
+pub use render::Render;
 mod select;
 mod tabulate;
 
-use serde::Serialize;
-
+use crate::AnalysisError;
 use crate::clean::{Cleaning, Roles, Sample, Unit, UnitRows, units};
 use crate::dataset::{Dataset, Measure, Part, Source, Storage};
-use crate::{AnalysisError, stats};
 
 pub use binned::{Bin, Binning};
 pub use select::resolve;
 use select::{by_variable, grouping};
 use tabulate::{Input, Tabulation};
 
-/// What kind of table a variable makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Single choice, recode, size class.
-    Single,
-    /// Multiple choice (each option).
-    Multiple,
-    /// Count grid or grid groups (pooled counts).
-    Grid,
-    /// Numbers (integer, decimal, percent, age bounds).
-    Numeric,
-}
-
-/// A group (column of the table).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Group {
-    /// Code or key.
-    pub key: String,
-    /// Label.
-    pub label: String,
-    /// Units in the group that answered the item.
-    pub n: u64,
-    /// Units in the group asked the item that did not answer it.
-    pub unanswered: u64,
-    /// Units in the group the skip logic did not show the item.
-    pub not_asked: u64,
-}
-
-/// A category (row of the table).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Category {
-    /// Code (option, row or group code).
-    pub code: i64,
-    /// Label.
-    pub label: String,
-}
-
-/// One test in a cross-tab.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CrosstabTest {
-    /// `chi2`, `fisher`, `mannwhitney` or `kruskal`.
-    pub name: String,
-    /// The option tested (multiple choice), else null.
-    pub category: Option<i64>,
-    /// Test statistic.
-    pub statistic: f64,
-    /// Degrees of freedom, if any.
-    pub df: Option<f64>,
-    /// p-value.
-    pub p: f64,
-    /// p as the report writes it.
-    pub p_text: String,
-    /// Effect size.
-    pub effect_size: f64,
-    /// Its name.
-    pub effect_size_name: String,
-    /// `exact` or `asymptotic`.
-    pub method: stats::Method,
-}
-
-/// A finished cross-tab: the JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Crosstab {
-    /// What was tabulated (item id, concept key or variable name).
-    pub item: String,
-    /// Its label.
-    pub label: String,
-    /// `single`, `multiple`, `grid` or `numeric`.
-    pub kind: Kind,
-    /// The grouping asked for.
-    pub by: String,
-    /// Its label.
-    pub by_label: String,
-    /// Unit name.
-    pub unit: &'static str,
-    /// Unit description (Norwegian).
-    pub unit_description: &'static str,
-    /// Sample name (`analysable` or `submitted`).
-    pub sample: &'static str,
-    /// Sample description (Norwegian).
-    pub sample_description: &'static str,
-    /// The registry year that sizes and places municipalities.
-    pub registry_year: i32,
-    /// Units that answered, over all groups (not the total column).
-    pub n: u64,
-    /// Groups in order.
-    pub groups: Vec<Group>,
-    /// Categories in order.
-    pub categories: Vec<Category>,
-    /// Counts, category × group; `None` where suppressed.
-    pub counts: Vec<Vec<Option<u64>>>,
-    /// Column percentages, category × group; `None` where suppressed or n = 0.
-    pub percents: Vec<Vec<Option<f64>>>,
-    /// Numeric items: n, mean and median per group.
-    pub summaries: Vec<stats::GroupSummary>,
-    /// Tests.
-    pub tests: Vec<CrosstabTest>,
-    /// Warnings (small expected counts, suppression, …).
-    pub warnings: Vec<String>,
-}
+pub use api::research::{Category, Crosstab, CrosstabTest, Group, Kind};
 
 /// What to tabulate.
 #[derive(Debug, Clone, PartialEq)]
@@ -349,10 +248,10 @@ fn finish(
         kind,
         by: request.by.clone(),
         by_label: by_label.to_owned(),
-        unit: request.unit.name(),
-        unit_description: request.unit.description(),
-        sample: sample.name(),
-        sample_description: sample.description(),
+        unit: request.unit.name().into(),
+        unit_description: request.unit.description().into(),
+        sample: sample.name().into(),
+        sample_description: sample.description().into(),
         registry_year: ds.registry_year,
         n: n[..grouped].iter().sum(),
         groups: groups

@@ -3,9 +3,17 @@
 use super::{Crosstab, Kind};
 use crate::{AnalysisError, format};
 
-impl Crosstab {
+/// How a cross-tab is written out: text for the terminal and CSV.
+pub trait Render {
     /// The table as text for the terminal, percentages as the report writes them.
-    pub fn to_table(&self) -> String {
+    fn to_table(&self) -> String;
+    /// The table as CSV rows: category, then count and percent per group
+    /// (`delimiter` `;` writes decimal commas for Norwegian Excel).
+    fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, AnalysisError>;
+}
+
+impl Render for Crosstab {
+    fn to_table(&self) -> String {
         let mut out = format!(
             "{} × {}\n{}\n{} (n = {}; registerår {})\n\n",
             self.label,
@@ -103,8 +111,7 @@ impl Crosstab {
         out
     }
 
-    /// The table as CSV rows: category, then count and percent per group.
-    pub fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, AnalysisError> {
+    fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, AnalysisError> {
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .flexible(true)

@@ -217,3 +217,36 @@ fn expand(
         )),
     }
 }
+
+impl Variable {
+    /// The variable as the HTTP API describes it.
+    pub fn view(&self) -> api::research::VariableView {
+        use api::research::VariableOrigin;
+        let (origin, source) = match &self.source {
+            Source::Key => (VariableOrigin::Key, String::new()),
+            Source::Item { item, .. } => (VariableOrigin::Item, item.clone()),
+            Source::Concept { concept, .. } => (VariableOrigin::Concept, concept.clone()),
+            Source::Derived { derived, .. } => (VariableOrigin::Derived, derived.clone()),
+            Source::Coded { frame, .. } => (VariableOrigin::Coded, frame.clone()),
+        };
+        api::research::VariableView {
+            name: self.name.clone(),
+            label: self.label.clone(),
+            origin,
+            source,
+            storage: match self.storage {
+                Storage::Int => "int",
+                Storage::Float => "float",
+                Storage::Text => "text",
+            }
+            .to_owned(),
+            measure: match self.measure {
+                Measure::Nominal => "nominal",
+                Measure::Ordinal => "ordinal",
+                Measure::Scale => "scale",
+            }
+            .to_owned(),
+            value_labels: self.value_labels.clone(),
+        }
+    }
+}

@@ -12,7 +12,7 @@ use crate::AnalysisError;
 use crate::clean::{Cleaning, Decision, Roles, Sample, UnitRows, clean, units};
 use crate::crosstab::{Binning, Crosstab, CrosstabRequest, crosstab_units};
 use crate::dataset::{Dataset, Registry};
-use crate::response_rate::{RateBy, response_rate};
+use crate::response_rate::{RateBy, RateRender, response_rate};
 
 /// What a report is computed from.
 pub struct Inputs<'a> {

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use analysis::clean::{MunicipalityRule, Unit};
-use analysis::crosstab::{CrosstabRequest, crosstab};
+use analysis::crosstab::{CrosstabRequest, Render, crosstab};
+use analysis::response_rate::RateRender;
 use clap::{Subcommand, ValueEnum};
 
 use super::analysis::{DatabaseArg, SampleArg, cleaned};

@@ -264,45 +264,44 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
             sample,
             db,
         } => {
-            let summary = cleaned(&db.database_url, &round, sample).await?.summary();
-            let rows = summary["flagged"].as_array().cloned().unwrap_or_default();
+            let state = cleaned(&db.database_url, &round, sample).await?.state();
             match format {
                 OutputFormat::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&summary).unwrap_or_default()
+                    serde_json::to_string_pretty(&state).unwrap_or_default()
                 ),
                 OutputFormat::Table => {
                     println!(
                         "{} respondenter, {} i analyseutvalget ({}; registerår {})",
-                        summary["respondents"],
-                        summary["included"],
+                        state.respondents,
+                        state.included,
                         analysis::clean::Sample::from(sample).description(),
-                        summary["registry_year"]
+                        state.registry_year
                     );
-                    for row in rows {
+                    for row in &state.flagged {
+                        let c = &row.context;
                         println!(
-                            "{}: {}{}{}",
-                            row["respondent"].as_str().unwrap_or(""),
-                            if row["analysable"] == true {
+                            "{} ({}, {}, {}): {}{}{}",
+                            row.respondent,
+                            c.municipality,
+                            c.branch,
+                            c.status,
+                            if row.analysable {
                                 "analyserbar"
                             } else {
                                 "ikke analyserbar (kommune eller tjenestetype mangler)"
                             },
-                            row["duplicate"]
-                                .as_str()
+                            row.duplicate
+                                .as_deref()
                                 .map(|d| format!("; {d}"))
                                 .unwrap_or_default(),
-                            row["decision"]
-                                .as_object()
+                            row.decision
+                                .as_ref()
                                 .map(|d| format!(
                                     "; {} av {}: {}",
-                                    if d["keep"] == true {
-                                        "beholdt"
-                                    } else {
-                                        "utelatt"
-                                    },
-                                    d["by"].as_str().unwrap_or(""),
-                                    d["reason"].as_str().unwrap_or("")
+                                    if d.keep { "beholdt" } else { "utelatt" },
+                                    d.by,
+                                    d.reason
                                 ))
                                 .unwrap_or_default()
                         );

@@ -29,6 +29,8 @@ pub struct RoundData {
     pub respondents: Vec<RespondentInput>,
     /// Cleaning decisions in the order they were made.
     pub decisions: Vec<Decision>,
+    /// When each respondent last changed (Oslo time; empty for imported rows).
+    pub updated: Vec<String>,
 }
 
 /// A round's data as an analysis dataset, cleaned.
@@ -41,36 +43,6 @@ pub struct Cleaned {
     pub roles: analysis::clean::Roles,
     /// Analysable rule, duplicates, decisions.
     pub cleaning: analysis::clean::Cleaning,
-}
-
-impl Cleaned {
-    /// The cleaning state as JSON (`omfang clean list` and the research API):
-    /// `{"sample", "registry_year", "respondents", "included", "flagged": [{"respondent", "analysable",
-    /// "included", "duplicate", "decision"}]}`, listing the respondents that
-    /// are not analysable, flagged as duplicates, or decided on.
-    pub fn summary(&self) -> serde_json::Value {
-        let (ds, cl) = (&self.dataset, &self.cleaning);
-        let keys = ds.column("respondent");
-        let flagged: Vec<serde_json::Value> = (0..ds.len())
-            .filter(|&r| !cl.analysable[r] || cl.duplicate[r].is_some() || cl.decision[r].is_some())
-            .map(|r| {
-                serde_json::json!({
-                    "respondent": keys.map(|k| k.text(r)).unwrap_or_default(),
-                    "analysable": cl.analysable[r],
-                    "included": cl.included[r],
-                    "duplicate": cl.duplicate[r].as_ref().map(|d| d.reason.clone()),
-                    "decision": cl.decision[r],
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "sample": cl.sample.name(),
-            "registry_year": ds.registry_year,
-            "respondents": ds.len(),
-            "included": cl.included.iter().filter(|&&i| i).count(),
-            "flagged": flagged,
-        })
-    }
 }
 
 /// Loads a round and cleans it for a sample.
@@ -141,6 +113,7 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
     let registry_items = registry_items(&definition);
 
     let mut respondents = Vec::new();
+    let mut updated = Vec::new();
     let responses = response::Entity::find()
         .filter(response::Column::RoundId.eq(round.id))
         // Drafts too (the report's sample takes every analysable
@@ -188,6 +161,7 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
             &r.municipality_number,
             r.district_number.as_deref(),
         );
+        updated.push(round::norwegian(r.updated_at));
         respondents.push(RespondentInput {
             key: format!("svar-{}", r.id),
             answers: a,
@@ -209,6 +183,7 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
             &row.municipality_number,
             row.district_number.as_deref(),
         );
+        updated.push(String::new());
         respondents.push(RespondentInput {
             key: format!("import-{}-{}", row.batch_id, row.row_number),
             answers: a,
@@ -235,6 +210,7 @@ pub async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<RoundData,
         registry,
         respondents,
         decisions,
+        updated,
     })
 }
 

@@ -9,81 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, TransactionTrait};
-use serde::Serialize;
 use survey_definitions::{Answer, ItemKind};
 
 use super::entity::coding::{assignment, code, frame};
 use super::{accounts, round};
 use crate::Error;
-
-/// A code as researchers see it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CodeView {
-    /// Its number in the frame (1, 2, …).
-    pub code: i32,
-    /// Label.
-    pub label: String,
-    /// What belongs under it.
-    pub description: String,
-    /// Answers given it (in the sample).
-    pub count: usize,
-    /// Counts by service type label, then by size class label.
-    pub by_group: BTreeMap<String, usize>,
-    /// Quotes under it, attributed without names.
-    pub quotes: Vec<Quote>,
-}
-
-/// A quote under a code.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Quote {
-    /// The answer, or the marked passage.
-    pub text: String,
-    /// «en stor kommune», «en bydel», …
-    pub attribution: String,
-}
-
-/// One answer to code.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TextAnswer {
-    /// Respondent key.
-    pub respondent: String,
-    /// Item answered.
-    pub item: String,
-    /// The answer.
-    pub text: String,
-    /// Service type (label), if known.
-    pub service_type: String,
-    /// Size class (label), if known.
-    pub size_class: String,
-    /// How a quote from it is attributed.
-    pub attribution: String,
-    /// Codes given (numbers).
-    pub codes: Vec<i32>,
-}
-
-/// A frame with its codes and answers.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct FrameView {
-    /// Frame id.
-    pub id: i32,
-    /// Name.
-    pub name: String,
-    /// Items it codes.
-    pub items: Vec<String>,
-    /// Codes in order.
-    pub codes: Vec<CodeView>,
-    /// Answers in the analytic sample (empty in the frame list).
-    pub answers: Vec<TextAnswer>,
-}
-
-/// A text item that can be coded.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TextItem {
-    /// Item id.
-    pub id: String,
-    /// Its wording (for a «specify» text: the option's).
-    pub text: String,
-}
+pub use api::coding::{CodeView, FrameView, Quote, TextAnswer, TextItem};
 
 async fn frame_of(
     db: &DatabaseConnection,
@@ -171,8 +102,23 @@ pub async fn text_items(db: &DatabaseConnection, survey_id: &str) -> Result<Vec<
                     .map_or_else(|| i.text.clone(), |o| format!("{item}: {}", o.label)),
                 _ => i.text.clone(),
             },
+            answers: 0,
         })
         .collect())
+}
+
+/// Counts each text item's non-empty answers in the analytic sample.
+pub fn count_answers(items: &mut [TextItem], c: &super::analysis::Cleaned) {
+    for item in items {
+        item.answers = c
+            .data
+            .respondents
+            .iter()
+            .enumerate()
+            .filter(|(row, _)| c.cleaning.included.get(*row).copied().unwrap_or(false))
+            .filter(|(_, r)| matches!(r.answers.get(&item.id), Some(Answer::Text(t)) if !t.trim().is_empty()))
+            .count() as u64;
+    }
 }
 
 /// Creates a coding frame over text items of the round.
@@ -418,6 +364,7 @@ async fn read(
                 respondent: key.clone(),
                 item: item.clone(),
                 text: text.clone(),
+                municipality: c.context(row).municipality,
                 service_type: label_of(roles.service_type.as_ref(), row),
                 size_class: label_of(roles.size_class.as_ref(), row),
                 attribution: attribution.clone(),
@@ -428,14 +375,17 @@ async fn read(
     let code_views = codes
         .iter()
         .map(|k| {
-            let mut by_group = BTreeMap::new();
+            let (mut by_service_type, mut by_size_class) = (BTreeMap::new(), BTreeMap::new());
             let mut quotes = Vec::new();
             let mut count = 0;
             for a in answers.iter().filter(|a| a.codes.contains(&k.code)) {
                 count += 1;
-                for g in [&a.service_type, &a.size_class] {
+                for (counts, g) in [
+                    (&mut by_service_type, &a.service_type),
+                    (&mut by_size_class, &a.size_class),
+                ] {
                     if !g.is_empty() {
-                        *by_group.entry(g.clone()).or_insert(0) += 1;
+                        *counts.entry(g.clone()).or_insert(0) += 1;
                     }
                 }
                 let passage = given
@@ -454,7 +404,8 @@ async fn read(
                 label: k.label.clone(),
                 description: k.description.clone(),
                 count,
-                by_group,
+                by_service_type,
+                by_size_class,
                 quotes,
             }
         })

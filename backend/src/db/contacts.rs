@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder, TransactionTrait};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::places;
 use crate::Error;
 use crate::domain::{EmailAddress, MunicipalityNumber};
+pub use api::admin::{ContactEdit, ContactView};
 
 /// Contact rows.
 pub mod contact {
@@ -196,31 +197,6 @@ pub async fn import_contacts(
     Ok((new, merged))
 }
 
-/// A contact as administrators see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct ContactView {
-    /// Row id.
-    pub id: i32,
-    /// Municipality number.
-    pub municipality_number: String,
-    /// Municipality name.
-    pub municipality: String,
-    /// District or agency (Oslo).
-    pub district_number: Option<String>,
-    /// `postmottak` or `tjeneste`.
-    pub kind: String,
-    /// Name, if a person.
-    pub name: Option<String>,
-    /// E-mail.
-    pub email: String,
-    /// Gets mail.
-    pub active: bool,
-    /// Used the opt-out link.
-    pub opted_out: bool,
-    /// Why mail failed permanently, if it did.
-    pub bounce_reason: Option<String>,
-}
-
 /// Every contact, by municipality number.
 pub async fn contacts(db: &DatabaseConnection) -> Result<Vec<ContactView>, Error> {
     let names = municipality_names(db).await?;
@@ -260,19 +236,6 @@ fn view(c: contact::Model, names: &BTreeMap<String, String>) -> ContactView {
         opted_out: c.opted_out,
         bounce_reason: c.bounce_reason,
     }
-}
-
-/// A change to a contact.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct ContactEdit {
-    /// `postmottak` or `tjeneste`.
-    pub kind: String,
-    /// Name (empty: none).
-    pub name: String,
-    /// E-mail.
-    pub email: String,
-    /// Gets mail (false deactivates).
-    pub active: bool,
 }
 
 /// Edits or deactivates a contact. A corrected address clears its bounce.

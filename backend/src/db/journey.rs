@@ -14,7 +14,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 use survey_definitions::{
     Answer, AnswerSet, Mode, SurveyDefinition, ValidationReport, canonicalize, normalize, validate,
 };
@@ -33,6 +32,7 @@ pub use snapshots::SnapshotCache;
 
 use crate::Error;
 use crate::domain::{DistrictNumber, EmailAddress, InvitationToken, MunicipalityNumber};
+pub use api::respondent::{ResponseState, SaveRequest};
 
 /// Status of a draft response.
 pub const DRAFT: &str = "draft";
@@ -45,42 +45,6 @@ pub const MAX_RESPONSES_PER_LINK: usize = 30;
 /// Status of a draft (never sent in) the respondent deleted (kept, but listed and
 /// analysed nowhere).
 pub const DISCARDED: &str = "discarded";
-
-/// A response as the respondent's browser sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ResponseState {
-    /// Response id.
-    pub id: i32,
-    /// `draft` or `submitted`.
-    pub status: String,
-    /// Version to send with the next write.
-    pub version: i64,
-    /// The gate answer, once given.
-    pub branch: Option<i32>,
-    /// Saved answers and confirmed warnings: `{"values": {item id: answer}, "confirmed": [warning keys]}`.
-    #[schema(value_type = Object)]
-    pub answers: AnswerSet,
-    /// Last accepted write (RFC 3339).
-    pub updated_at: String,
-    /// Submission time (RFC 3339), if submitted.
-    pub submitted_at: Option<String>,
-}
-
-/// An autosave: the whole answer set as the client edited it, on `version`.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SaveRequest {
-    /// The version the client's edits are based on.
-    pub version: i64,
-    /// Every answer the client has; items left out are cleared.
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub values: BTreeMap<String, Answer>,
-    /// Confirmed warning keys.
-    #[serde(default)]
-    #[schema(value_type = Vec<String>)]
-    pub confirmed: BTreeSet<String>,
-}
 
 /// Creates an invitation for a municipality (and district) of a round's
 /// registry and returns it with its token (shown once, never stored).

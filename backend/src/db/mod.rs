@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod cleaning;
 pub mod coding;
 pub mod contacts;
 pub mod entity;

@@ -18,6 +18,7 @@ use super::contacts::contact;
 use super::entity::{invitation, response};
 use super::{places, round};
 use crate::Error;
+pub use api::admin::{PreviewMail, WavePreview, WaveProgress};
 
 /// Wave rows.
 pub mod wave {
@@ -267,26 +268,6 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
     Ok(Plan { round: r, chosen })
 }
 
-/// What a wave would send, without sending or storing anything.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct WavePreview {
-    /// How many mails the wave would send.
-    pub recipients: usize,
-    /// The first mail: recipient, subject and body (links shown as placeholders).
-    pub first: Option<PreviewMail>,
-}
-
-/// One mail as previewed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct PreviewMail {
-    /// Recipient.
-    pub to: String,
-    /// Subject with merge fields filled in.
-    pub subject: String,
-    /// Body with merge fields filled in.
-    pub body: String,
-}
-
 /// Previews a wave: how many it reaches and its first mail, with the
 /// personal and opt-out links as placeholders (they are secrets).
 pub async fn preview(db: &DatabaseConnection, w: &NewWave) -> Result<WavePreview, Error> {
@@ -408,25 +389,6 @@ pub async fn progress(
         *out.entry(row.status).or_default() += 1;
     }
     Ok(out)
-}
-
-/// A wave with its delivery progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct WaveProgress {
-    /// Wave id.
-    pub id: i32,
-    /// Survey id of the round.
-    pub survey_id: String,
-    /// `invitation` or `reminder`.
-    pub kind: String,
-    /// Subject.
-    pub subject: String,
-    /// Who sent it.
-    pub created_by: String,
-    /// When (RFC 3339).
-    pub created_at: String,
-    /// Mails by status (`pending`, `sending`, `sent`, `failed`).
-    pub by_status: BTreeMap<String, usize>,
 }
 
 /// Every wave, newest first, with its progress.

@@ -4,64 +4,11 @@
 use std::collections::BTreeSet;
 
 use sea_orm::entity::prelude::*;
-use serde::Serialize;
 
 use super::entity::{invitation, response};
 use super::{places, round};
 use crate::Error;
-
-/// One municipality's state in a round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct MunicipalityStatus {
-    /// Number.
-    pub number: String,
-    /// Name.
-    pub name: String,
-    /// County number.
-    pub county: String,
-    /// `small`, `medium` or `large`.
-    pub size_class: String,
-    /// Invitations made (links sent or created).
-    pub invited: usize,
-    /// Responses started but not submitted.
-    pub drafts: usize,
-    /// Responses submitted.
-    pub submitted: usize,
-    /// Gate answers of the submitted responses (1 own service, 2 part of another, 3 none).
-    pub branches: Vec<i32>,
-}
-
-/// Response rate of a group of municipalities.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Rate {
-    /// Group key (county number, size class or branch code).
-    pub key: String,
-    /// Municipalities in the group (for branches: submitted responses).
-    pub total: usize,
-    /// Municipalities with at least one submitted response (for branches: the same).
-    pub answered: usize,
-    /// answered / total, in percent.
-    pub percent: f64,
-}
-
-/// The round's response-rate dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct RoundStatus {
-    /// Survey id.
-    pub survey_id: String,
-    /// Municipalities in the round's registry.
-    pub municipalities: usize,
-    /// Municipalities with at least one submitted response.
-    pub answered: usize,
-    /// By county.
-    pub by_county: Vec<Rate>,
-    /// By size class.
-    pub by_size_class: Vec<Rate>,
-    /// Submitted responses by branch (gate answer).
-    pub by_branch: Vec<Rate>,
-    /// Every municipality, those without a submitted response first.
-    pub status: Vec<MunicipalityStatus>,
-}
+pub use api::admin::{MunicipalityStatus, Rate, RoundStatus};
 
 /// Computes the dashboard of a round from invitations and responses.
 pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<RoundStatus, Error> {
@@ -82,7 +29,7 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
             number: m.number.clone(),
             name: m.name.clone(),
             county: m.county.clone(),
-            size_class: format!("{:?}", m.size_class).to_lowercase(),
+            size_class: m.size_class.key().to_owned(),
             invited: invitations
                 .iter()
                 .filter(|i| i.municipality_number == m.number)
@@ -103,10 +50,11 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         })
         .collect();
     status.sort_by_key(|s| (s.submitted > 0, s.number.clone()));
-    let rate = |key: String, group: Vec<&MunicipalityStatus>| {
+    let rate = |key: String, label: String, group: Vec<&MunicipalityStatus>| {
         let answered = group.iter().filter(|s| s.submitted > 0).count();
         Rate {
             key,
+            label,
             total: group.len(),
             answered,
             percent: if group.is_empty() {
@@ -121,14 +69,26 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
     };
     let by_county = keys(|s| s.county.clone())
         .into_iter()
-        .map(|k| rate(k.clone(), status.iter().filter(|s| s.county == k).collect()))
-        .collect();
-    let by_size_class = ["small", "medium", "large"]
-        .into_iter()
         .map(|k| {
+            let name = registry
+                .counties
+                .iter()
+                .find(|c| c.number == k)
+                .map_or_else(|| k.clone(), |c| c.name.clone());
             rate(
-                k.to_owned(),
-                status.iter().filter(|s| s.size_class == k).collect(),
+                k.clone(),
+                name,
+                status.iter().filter(|s| s.county == k).collect(),
+            )
+        })
+        .collect();
+    let by_size_class = api::SizeClass::ALL
+        .into_iter()
+        .map(|c| {
+            rate(
+                c.key().to_owned(),
+                c.label().to_owned(),
+                status.iter().filter(|s| s.size_class == c.key()).collect(),
             )
         })
         .collect();
@@ -136,12 +96,26 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         .iter()
         .flat_map(|s| s.branches.iter().copied())
         .collect();
-    let by_branch = [1, 2, 3]
-        .into_iter()
-        .map(|b| {
-            let n = submitted.iter().filter(|&&x| x == b).count();
+    // The gate's options, as the definition words them.
+    let def = r.parsed()?;
+    let gate = def.gate_item();
+    let branch_title = def
+        .service_type()
+        .map(|d| d.label.clone())
+        .or_else(|| gate.map(|g| g.text.clone()))
+        .unwrap_or_default();
+    let by_branch = gate
+        .map(|g| g.options())
+        .unwrap_or_default()
+        .iter()
+        .map(|o| {
+            let n = submitted
+                .iter()
+                .filter(|&&x| i64::from(x) == o.code)
+                .count();
             Rate {
-                key: b.to_string(),
+                key: o.code.to_string(),
+                label: o.label.clone(),
                 total: submitted.len(),
                 answered: n,
                 percent: if submitted.is_empty() {
@@ -158,6 +132,7 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         answered: status.iter().filter(|s| s.submitted > 0).count(),
         by_county,
         by_size_class,
+        branch_title,
         by_branch,
         status,
     })

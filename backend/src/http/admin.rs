@@ -5,11 +5,15 @@ use super::auth::{Admin, Authorized};
 use super::error::ApiJson;
 use super::{ApiError, AppState};
 use crate::db::accounts;
+pub use api::account::{AuditEvent, UserView};
+pub use api::admin::{
+    ContactsCsv, DefinitionText, Imported, RegistryYearRequest, RoundView, WaveCreated,
+    WaveRequest, WindowRequest,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 
 /// Routes under `/api/admin`.
 pub fn router() -> Router<AppState> {
@@ -82,19 +86,6 @@ pub async fn status_csv(
         .into_response())
 }
 
-/// An account as administrators see it (never its hash).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UserView {
-    /// E-mail.
-    pub email: String,
-    /// `admin` or `researcher`.
-    pub role: String,
-    /// Can log in.
-    pub active: bool,
-    /// Created (RFC 3339).
-    pub created_at: String,
-}
-
 /// `GET /api/admin/users`.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin", responses((status = 200, body = [UserView]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn users(
@@ -113,19 +104,6 @@ pub async fn users(
             })
             .collect(),
     ))
-}
-
-/// One audit event.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AuditEvent {
-    /// When (RFC 3339).
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// What.
-    pub action: String,
-    /// Details.
-    pub detail: String,
 }
 
 /// `GET /api/admin/audit`: the newest 1 000 events, newest first.
@@ -150,45 +128,21 @@ pub async fn audit(
 
 type AdminError = crate::http::openapi::ErrorResponse;
 
-/// A wave to preview or send.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct WaveRequest {
-    /// Round (`korus-2025`).
-    pub survey_id: String,
-    /// `invitation` or `reminder` (reminders reach only municipalities that have not submitted).
-    pub kind: String,
-    /// `all`, `not-invited` or `not-submitted`.
-    pub who: String,
-    /// Only this county (2 digits).
-    #[serde(default)]
-    pub county: Option<String>,
-    /// Only this size class (`small`, `medium`, `large`).
-    #[serde(default)]
-    pub size_class: Option<String>,
-    /// Subject (merge fields allowed).
-    pub subject: String,
-    /// Body: `{kommune}`, `{navn}`, `{frist}`, `{lenke}` (required), `{avmelding}`.
-    pub template: String,
-    /// Deadline as written in the mail.
-    pub deadline: String,
-}
-
-impl WaveRequest {
-    fn into_wave(self, by: &str) -> crate::db::outreach::NewWave {
-        let blank = |o: Option<String>| o.filter(|v| !v.trim().is_empty());
-        crate::db::outreach::NewWave {
-            survey_id: self.survey_id,
-            kind: self.kind,
-            subject: self.subject,
-            template: self.template,
-            deadline: self.deadline,
-            selection: crate::db::outreach::Selection {
-                who: self.who,
-                county: blank(self.county),
-                size_class: blank(self.size_class),
-            },
-            created_by: by.to_owned(),
-        }
+/// The wave a request asks for, sent by `by`.
+fn into_wave(req: WaveRequest, by: &str) -> crate::db::outreach::NewWave {
+    let blank = |o: Option<String>| o.filter(|v| !v.trim().is_empty());
+    crate::db::outreach::NewWave {
+        survey_id: req.survey_id,
+        kind: req.kind,
+        subject: req.subject,
+        template: req.template,
+        deadline: req.deadline,
+        selection: crate::db::outreach::Selection {
+            who: req.who,
+            county: blank(req.county),
+            size_class: blank(req.size_class),
+        },
+        created_by: by.to_owned(),
     }
 }
 
@@ -200,17 +154,8 @@ pub async fn preview_wave(
     ApiJson(req): ApiJson<WaveRequest>,
 ) -> Result<Json<crate::db::outreach::WavePreview>, ApiError> {
     Ok(Json(
-        crate::db::outreach::preview(&state.db, &req.into_wave(&user.user.email)).await?,
+        crate::db::outreach::preview(&state.db, &into_wave(req, &user.user.email)).await?,
     ))
-}
-
-/// A composed wave.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct WaveCreated {
-    /// Wave id.
-    pub id: i32,
-    /// Mails in its outbox.
-    pub mails: usize,
 }
 
 /// `POST /api/admin/waves`: composes a wave and hands it to the server's
@@ -222,7 +167,7 @@ pub async fn send_wave(
     ApiJson(req): ApiJson<WaveRequest>,
 ) -> Result<(StatusCode, Json<WaveCreated>), ApiError> {
     let (wave, mails) =
-        crate::db::outreach::compose(&state.db, &req.into_wave(&user.user.email), &state.secret)
+        crate::db::outreach::compose(&state.db, &into_wave(req, &user.user.email), &state.secret)
             .await?;
     state.sender.notify_one();
     Ok((
@@ -238,22 +183,6 @@ pub async fn contacts(
     _: Admin,
 ) -> Result<Json<Vec<crate::db::contacts::ContactView>>, ApiError> {
     Ok(Json(crate::db::contacts::contacts(&state.db).await?))
-}
-
-/// A contacts file to import.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct ContactsCsv {
-    /// CSV text: `municipality_number,district_number,kind,name,email`.
-    pub csv: String,
-}
-
-/// What an import did.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Imported {
-    /// New contacts.
-    pub new: usize,
-    /// Contacts already known, updated.
-    pub merged: usize,
 }
 
 /// `POST /api/admin/contacts/import`: all rows or none; 400 lists every bad row, one per line.
@@ -297,34 +226,18 @@ pub async fn edit_contact(
     Ok(Json(view))
 }
 
-/// A round as administrators see it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct RoundView {
-    /// Survey id.
-    pub survey_id: String,
-    /// Title.
-    pub title: String,
-    /// Definition version (corrections count up).
-    pub definition_version: i32,
-    /// SHA-256 of the definition text.
-    pub definition_sha256: String,
-    /// Opens (RFC 3339), if set.
-    pub opens_at: Option<String>,
-    /// Closes (RFC 3339), if set.
-    pub closes_at: Option<String>,
-    /// Contact data may be purged from (RFC 3339), if set.
-    pub retention_until: Option<String>,
-    /// The first day answers are accepted, in Norway (YYYY-MM-DD).
-    pub opens_on: Option<String>,
-    /// The last day answers are accepted, in Norway (YYYY-MM-DD).
-    pub closes_on: Option<String>,
-    /// The registry's population year that places and sizes the round's municipalities.
-    pub registry_year: i32,
-}
-
 impl From<crate::db::round::Model> for RoundView {
     fn from(r: crate::db::round::Model) -> Self {
+        let invitation =
+            r.parsed()
+                .ok()
+                .and_then(|d| d.survey.invitation)
+                .map(|i| api::admin::WaveTemplate {
+                    subject: i.subject,
+                    body: i.body,
+                });
         RoundView {
+            invitation,
             survey_id: r.survey_id,
             title: r.title,
             definition_version: r.definition_version,
@@ -363,13 +276,6 @@ pub async fn rounds(
     ))
 }
 
-/// A definition to load.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct DefinitionText {
-    /// The definition (TOML).
-    pub definition: String,
-}
-
 /// `POST /api/admin/rounds`: creates a round from a definition, or loads a
 /// correction of an existing one (once answered, only wording may change;
 /// 400 says which ids or codes differ). The definition must lint without errors.
@@ -391,17 +297,6 @@ pub async fn load_round(
     )
     .await?;
     Ok(Json(r.into()))
-}
-
-/// A round's answering window.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct WindowRequest {
-    /// Opens (RFC 3339 or YYYY-MM-DD); empty or absent: open from the start.
-    #[serde(default)]
-    pub opens: Option<String>,
-    /// Closes (RFC 3339 or YYYY-MM-DD); empty or absent: no deadline.
-    #[serde(default)]
-    pub closes: Option<String>,
 }
 
 /// `PUT /api/admin/rounds/{survey}/window`: when the round accepts answers.
@@ -433,13 +328,6 @@ pub async fn set_window(
     )
     .await?;
     Ok(Json(r.into()))
-}
-
-/// The registry year a round is analysed by.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct RegistryYearRequest {
-    /// A population year already imported (`omfang registry import FILE --year`).
-    pub year: i32,
 }
 
 /// `PUT /api/admin/rounds/{survey}/registry-year`: which registry year

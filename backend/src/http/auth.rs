@@ -28,7 +28,6 @@ use chrono::{TimeZone, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, sea_query::OnConflict};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -38,6 +37,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use super::error::ApiJson;
 use super::{ApiError, AppState};
 use crate::db::accounts::{self, Role, app_user, session};
+pub use api::account::{LoginRequest, Me, PasswordRequest};
 
 const USER_KEY: &str = "user_id";
 
@@ -287,25 +287,6 @@ pub async fn same_origin(request: Request, next: Next) -> Result<Response, ApiEr
     Ok(next.run(request).await)
 }
 
-/// Login credentials.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    /// Account e-mail.
-    pub email: String,
-    /// Password.
-    pub password: String,
-}
-
-/// The logged-in account as the client sees it.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Me {
-    /// E-mail.
-    pub email: String,
-    /// `admin` or `researcher`.
-    pub role: String,
-}
-
 /// The client's address, when the server was started with connect info
 /// (`Application::run` does); empty otherwise.
 fn client(extensions: &axum::http::Extensions) -> String {
@@ -394,16 +375,6 @@ pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<
         email: user.user.email,
         role: user.user.role,
     }))
-}
-
-/// A password change.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordRequest {
-    /// The current password.
-    pub current: String,
-    /// The new password (at least 12 characters).
-    pub new: String,
 }
 
 /// `POST /api/auth/password`.

@@ -5,11 +5,11 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::db::journey::ResponseState;
+use api::respondent::ErrorResponse;
 
 /// An error answered over HTTP. Each variant documents its status.
 #[derive(Debug)]
@@ -36,16 +36,6 @@ pub enum ApiError {
     Internal(Error),
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    current: Option<&'a ResponseState>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<&'a survey_definitions::ValidationReport>,
-}
-
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
@@ -67,10 +57,10 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        fn body<'a>(error: &'static str, message: &'a str) -> Body<'a> {
-            Body {
-                error,
-                message,
+        fn body(error: &str, message: &str) -> ErrorResponse {
+            ErrorResponse {
+                error: error.to_owned(),
+                message: message.to_owned(),
                 current: None,
                 report: None,
             }
@@ -105,21 +95,21 @@ impl IntoResponse for ApiError {
             }
             ApiError::Conflict(m, current) => (
                 StatusCode::CONFLICT,
-                Json(Body {
-                    error: "conflict",
-                    message: &m,
-                    current: Some(&current),
+                Json(ErrorResponse {
+                    error: "conflict".into(),
+                    message: m,
+                    current: Some(*current),
                     report: None,
                 }),
             )
                 .into_response(),
             ApiError::Invalid(m, report) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(Body {
-                    error: "invalid",
-                    message: &m,
+                Json(ErrorResponse {
+                    error: "invalid".into(),
+                    message: m,
                     current: None,
-                    report: Some(&report),
+                    report: Some(*report),
                 }),
             )
                 .into_response(),
@@ -190,9 +180,9 @@ pub async fn json_errors(response: Response) -> Response {
     };
     let mut out = (
         status,
-        Json(Body {
-            error: code,
-            message: &message,
+        Json(ErrorResponse {
+            error: code.to_owned(),
+            message,
             current: None,
             report: None,
         }),

@@ -1,25 +1,10 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers' annotations (utoipa).
 
 use axum::Json;
-use serde::Serialize;
 use utoipa::OpenApi;
 
 use super::{admin, auth, outreach, research, research_coding, research_files, respondent, rounds};
-
-/// Shape of every error body (see `http/error.rs`).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ErrorResponse {
-    /// `not_found`, `unauthorized`, `forbidden`, `too_many_requests`, `bad_request`, `conflict`, `invalid` or `internal`.
-    pub error: String,
-    /// What went wrong; Norwegian where the respondent sees it.
-    pub message: String,
-    /// With 409: the response as stored now.
-    #[schema(value_type = Option<Object>)]
-    pub current: Option<serde_json::Value>,
-    /// With 422: every item's errors and warnings.
-    #[schema(value_type = Option<Object>)]
-    pub report: Option<serde_json::Value>,
-}
+pub use api::respondent::ErrorResponse;
 
 /// omfang's HTTP API.
 #[derive(OpenApi)]

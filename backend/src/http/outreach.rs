@@ -8,9 +8,9 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
 
 use super::{ApiError, AppState};
+pub use api::respondent::OptedOut;
 
 /// Routes under `/api`.
 pub fn router() -> Router<AppState> {
@@ -20,13 +20,6 @@ pub fn router() -> Router<AppState> {
 /// The pages the mail's opt-out link opens (outside `/api`).
 pub fn pages() -> Router<AppState> {
     Router::new().route("/avmelding/{contact}/{signature}", get(ask).post(confirm))
-}
-
-/// What the one-click opt-out answers.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OptedOut {
-    /// A Norwegian confirmation.
-    pub message: String,
 }
 
 /// Whether `signature` is the server's signature for `contact`, compared

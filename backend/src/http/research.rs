@@ -128,7 +128,7 @@ pub(super) fn unit(query: &CrosstabQuery) -> Result<analysis::clean::Unit, ApiEr
 }
 
 /// `GET /api/research/rounds/{survey}/crosstab`: the JSON contract of `omfang analyse crosstab`.
-#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "The cross-tab (see analysis::crosstab)", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/crosstab", tag = "research", params(("survey" = String, Path), CrosstabQuery), responses((status = 200, description = "The cross-tab", body = api::research::Crosstab), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn crosstab(
     State(state): State<AppState>,
     Authorized(user): Researcher,
@@ -174,15 +174,15 @@ pub(super) async fn table_of(
 }
 
 /// `GET /api/research/rounds/{survey}/cleaning`: respondents, analytic sample and flags.
-#[utoipa::path(get, path = "/api/research/rounds/{survey}/cleaning", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, description = "Counts and flagged respondents", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/cleaning", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, description = "Counts and flagged respondents", body = api::research::CleaningState), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
 pub async fn cleaning(
     State(state): State<AppState>,
     Authorized(user): Researcher,
     Path(survey): Path<String>,
     ApiQuery(query): ApiQuery<SampleQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<api::research::CleaningState>, ApiError> {
     let sample = sample(query.sample.as_deref())?;
     let c = crate::db::analysis::cleaned(&state.db, &survey, sample).await?;
     accounts::audit(&state.db, &user.user.email, "read_cleaning", &survey).await?;
-    Ok(Json(c.summary()))
+    Ok(Json(c.state()))
 }

@@ -6,21 +6,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 
 use super::auth::{Authorized, Researcher};
 use super::error::ApiJson;
 use super::{ApiError, AppState};
-use crate::db::coding::{self, FrameView, TextItem};
-
-/// The text items and frames of a round.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CodingOverview {
-    /// Text items that can be coded.
-    pub items: Vec<TextItem>,
-    /// Frames, with their codes and counts.
-    pub frames: Vec<FrameView>,
-}
+use crate::db::coding::{self, FrameView};
+pub use api::coding::{Assignment, CodingOverview, Created, NewCode, NewFrame};
 
 /// `GET /api/research/rounds/{survey}/coding`.
 #[utoipa::path(get, path = "/api/research/rounds/{survey}/coding", tag = "research", params(("survey" = String, Path)), responses((status = 200, body = CodingOverview), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
@@ -30,27 +21,12 @@ pub async fn overview(
     Path(survey): Path<String>,
 ) -> Result<Json<CodingOverview>, ApiError> {
     let c = crate::db::analysis::cleaned(&state.db, &survey, Default::default()).await?;
+    let mut items = coding::text_items(&state.db, &survey).await?;
+    coding::count_answers(&mut items, &c);
     Ok(Json(CodingOverview {
-        items: coding::text_items(&state.db, &survey).await?,
+        items,
         frames: coding::frames(&state.db, &c).await?,
     }))
-}
-
-/// A new coding frame.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewFrame {
-    /// Its name.
-    pub name: String,
-    /// The text items it codes (item ids).
-    pub items: Vec<String>,
-}
-
-/// The id of what was created.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
-    /// Frame id or code number.
-    pub id: i32,
 }
 
 /// `POST /api/research/rounds/{survey}/coding`: a new coding frame.
@@ -85,17 +61,6 @@ pub async fn frame(
     Ok(Json(coding::frame(&state.db, &c, frame).await?))
 }
 
-/// A new code.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewCode {
-    /// Label.
-    pub label: String,
-    /// What belongs under it.
-    #[serde(default)]
-    pub description: String,
-}
-
 /// `POST /api/research/rounds/{survey}/coding/{frame}/codes`: a new code (the next number).
 #[utoipa::path(post, path = "/api/research/rounds/{survey}/coding/{frame}/codes", tag = "research", params(("survey" = String, Path), ("frame" = i32, Path)), request_body = NewCode, responses((status = 201, body = Created), (status = 400, body = crate::http::openapi::ErrorResponse), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 pub async fn add_code(
@@ -114,23 +79,6 @@ pub async fn add_code(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
-}
-
-/// A code given to (or taken from) an answer.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Assignment {
-    /// Respondent key.
-    pub respondent: String,
-    /// The text item.
-    pub item: String,
-    /// The code's number.
-    pub code: i32,
-    /// Give (true) or take away (false).
-    pub on: bool,
-    /// The marked passage, if only part of the answer.
-    #[serde(default)]
-    pub passage: Option<String>,
 }
 
 /// `POST /api/research/rounds/{survey}/coding/{frame}/assignments`.

@@ -4,30 +4,18 @@
 //! report as one ZIP, and keep/drop decisions. Every download is recorded
 //! in the audit trail (who, what, when).
 
+use analysis::crosstab::Render;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
 use super::auth::{Authorized, Researcher};
 use super::error::{ApiJson, ApiQuery};
 use super::research::{CrosstabQuery, SampleQuery, sample, table_of};
 use super::{ApiError, AppState};
 use crate::db::accounts;
-
-/// A round as researchers see it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ResearchRound {
-    /// Survey id.
-    pub survey_id: String,
-    /// Title.
-    pub title: String,
-    /// Registry year that sizes and places its municipalities.
-    pub registry_year: i32,
-    /// A report file is declared for it (`report.zip` writes its figures).
-    pub has_report_file: bool,
-}
+pub use api::research::{DecisionRequest, ResearchRound};
 
 /// `GET /api/research/rounds`: the rounds to analyse.
 #[utoipa::path(get, path = "/api/research/rounds", tag = "research", responses((status = 200, body = [ResearchRound]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse)))]
@@ -52,42 +40,45 @@ pub async fn rounds(
 /// `GET /api/research/rounds/{survey}/summary`: the sample, its n, the
 /// registry year, and the response rate by county and by size class with
 /// the municipalities not answered.
-#[utoipa::path(get, path = "/api/research/rounds/{survey}/summary", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, description = "`{sample, sample_description, registry_year, respondents, included, by_county, by_size_class}` (the last two as `omfang analyse response-rate`)", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/summary", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, body = api::research::RoundSummary), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 pub async fn summary(
     State(state): State<AppState>,
     _: Researcher,
     Path(survey): Path<String>,
     ApiQuery(query): ApiQuery<SampleQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<api::research::RoundSummary>, ApiError> {
     use analysis::response_rate::{RateBy, response_rate};
     let s = sample(query.sample.as_deref())?;
     let c = crate::db::analysis::cleaned(&state.db, &survey, s).await?;
     let rate = |by| response_rate(&c.dataset, &c.roles, &c.cleaning, &c.data.registry, by);
-    Ok(Json(serde_json::json!({
-        "sample": s.name(),
-        "sample_description": s.description(),
-        "registry_year": c.dataset.registry_year,
-        "respondents": c.dataset.len(),
-        "included": c.cleaning.included.iter().filter(|&&i| i).count(),
-        "by_county": rate(RateBy::County),
-        "by_size_class": rate(RateBy::SizeClass),
-    })))
+    Ok(Json(api::research::RoundSummary {
+        sample: s.name().to_owned(),
+        sample_description: s.description().to_owned(),
+        registry_year: c.dataset.registry_year,
+        respondents: c.dataset.len() as u64,
+        included: c.cleaning.included.iter().filter(|&&i| i).count() as u64,
+        by_county: rate(RateBy::County),
+        by_size_class: rate(RateBy::SizeClass),
+    }))
 }
 
 /// `GET /api/research/rounds/{survey}/variables`: every analysis variable
 /// of the round — items' parts, harmonised concepts, derived variables and
 /// coded free text — with its export name, label, source and value labels.
-#[utoipa::path(get, path = "/api/research/rounds/{survey}/variables", tag = "research", params(("survey" = String, Path)), responses((status = 200, description = "`[{name, label, source: {from, …}, storage, measure, value_labels}]`", body = Object), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/variables", tag = "research", params(("survey" = String, Path)), responses((status = 200, body = [api::research::VariableView]), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 pub async fn variables(
     State(state): State<AppState>,
     _: Researcher,
     Path(survey): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Vec<api::research::VariableView>>, ApiError> {
     let c = crate::db::analysis::cleaned(&state.db, &survey, Default::default()).await?;
-    let list: Vec<&analysis::dataset::Variable> =
-        c.dataset.variables.iter().filter(|v| !v.personal).collect();
     Ok(Json(
-        serde_json::to_value(list).map_err(|e| crate::Error::Config(e.to_string()))?,
+        c.dataset
+            .variables
+            .iter()
+            .filter(|v| !v.personal)
+            .map(analysis::dataset::Variable::view)
+            .collect(),
     ))
 }
 
@@ -228,18 +219,6 @@ pub async fn report_zip(
         format!("rapport-{survey}.zip"),
         bytes,
     ))
-}
-
-/// A keep/drop decision from the browser.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
-    /// Respondent key as listed (`svar-12`, `import-1-7`).
-    pub respondent: String,
-    /// Keep (true) or drop (false).
-    pub keep: bool,
-    /// Why (required).
-    pub reason: String,
 }
 
 /// `POST /api/research/rounds/{survey}/decisions`: keeps or drops one

@@ -5,14 +5,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use survey_definitions::{SurveyDefinition, ValidationReport};
+use survey_definitions::SurveyDefinition;
 
 use super::error::ApiJson;
 use super::{ApiError, AppState};
 use crate::db::journey::{self, ResponseState, SaveRequest};
 use crate::db::{places, round};
 use crate::registry::Registry;
+pub use api::respondent::{InvitationView, ResponseSummary, Submitted, VersionRequest};
 
 /// The personal link of a request, checked from its path before any body
 /// is read: an unknown token gets 404 whatever the body.
@@ -49,74 +49,6 @@ pub fn router() -> Router<AppState> {
         .route("/r/{token}/responses/{id}/submit", post(submit))
         .route("/r/{token}/responses/{id}/reopen", post(reopen))
         .route("/r/{token}/responses/{id}/discard", post(discard))
-}
-
-/// What a personal link opens.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InvitationView {
-    /// Survey id of the round.
-    pub survey_id: String,
-    /// Title of the round.
-    pub title: String,
-    /// Municipality number.
-    pub municipality: String,
-    /// Municipality name.
-    pub municipality_name: String,
-    /// District or agency number.
-    pub district: Option<String>,
-    /// The responses (services) started from this link.
-    pub responses: Vec<ResponseSummary>,
-    /// When the answering window opens (RFC 3339), if set.
-    pub opens_at: Option<String>,
-    /// When it closes (RFC 3339), if set.
-    pub closes_at: Option<String>,
-    /// Why answers cannot be given now (Norwegian), when the window is shut.
-    pub closed: Option<String>,
-    /// The answering window as the first page states it (Norwegian, Oslo time).
-    pub window: Option<String>,
-    /// When the round's personal data is deleted (RFC 3339), if set.
-    pub retention_until: Option<String>,
-}
-
-/// One response in the list.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ResponseSummary {
-    /// Response id.
-    pub id: i32,
-    /// `draft` or `submitted`.
-    pub status: String,
-    /// Gate answer.
-    pub branch: Option<i32>,
-    /// Current version.
-    pub version: i64,
-    /// Last change (RFC 3339).
-    pub updated_at: String,
-    /// Last submission (RFC 3339), if ever sent in.
-    pub submitted_at: Option<String>,
-    /// What the response is about (the definition's `response_label`
-    /// items, first answered), once answered.
-    pub label: Option<String>,
-    /// A draft never sent in whose only answers are the link's own: the
-    /// respondent may delete it.
-    pub deletable: bool,
-}
-
-/// The version a submit or reopen is based on.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VersionRequest {
-    /// The version the client saw.
-    pub version: i64,
-}
-
-/// A submitted response with the engine's final report (warnings included).
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Submitted {
-    /// The response.
-    pub state: ResponseState,
-    /// The report it passed (warnings included).
-    #[schema(value_type = Object)]
-    pub report: ValidationReport,
 }
 
 async fn context(

@@ -5,11 +5,11 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 use survey_definitions::{Codebook, SurveyDefinition};
 
 use super::{ApiError, AppState};
 use crate::db::round;
+use api::rounds::{Health, RoundSummary};
 
 /// Routes under `/api`.
 pub fn router() -> Router<AppState> {
@@ -33,23 +33,11 @@ pub(crate) async fn registry(
     ))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct Health {
-    status: &'static str,
-}
-
 #[utoipa::path(get, path = "/api/health", tag = "rounds", responses((status = 200, body = Health)))]
 pub(crate) async fn health() -> Json<Health> {
-    Json(Health { status: "ok" })
-}
-
-/// A round as listed.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct RoundSummary {
-    survey_id: String,
-    round_year: i32,
-    title: String,
-    definition_sha256: String,
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
 #[utoipa::path(get, path = "/api/rounds", tag = "rounds", responses((status = 200, body = Vec<RoundSummary>)))]

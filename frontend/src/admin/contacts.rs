@@ -1,22 +1,21 @@
 //! Contacts: CSV import (a file or pasted text), list, edit and deactivate.
 
+use api::admin::{ContactEdit, ContactView, ContactsCsv, Imported};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{Value, json};
 
-use super::{call, outcome, text};
+use super::{get, outcome, send};
 
 /// Contacts: CSV import, list, edit and deactivate.
 #[component]
 pub(super) fn Contacts() -> impl IntoView {
-    let contacts = RwSignal::new(Vec::<Value>::new());
+    let contacts = RwSignal::new(Vec::<ContactView>::new());
     let message = RwSignal::new(None::<Result<String, String>>);
-    let editing = RwSignal::new(None::<Value>);
+    let editing = RwSignal::new(None::<ContactView>);
     let load = move || {
         spawn_local(async move {
-            match call("GET", "/api/admin/contacts", None).await {
-                Ok(Value::Array(list)) => contacts.set(list),
-                Ok(_) => {}
+            match get::<Vec<ContactView>>("/api/admin/contacts").await {
+                Ok(list) => contacts.set(list),
                 Err(e) => message.set(Some(Err(e))),
             }
         })
@@ -25,9 +24,12 @@ pub(super) fn Contacts() -> impl IntoView {
     let csv = RwSignal::new(String::new());
     let import = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({ "csv": csv.get_untracked() });
+        let body = ContactsCsv {
+            csv: csv.get_untracked(),
+        };
         spawn_local(async move {
-            let result = call("POST", "/api/admin/contacts/import", Some(body)).await;
+            let result: Result<Imported, String> =
+                send("POST", "/api/admin/contacts/import", &body).await;
             if result.is_ok() {
                 csv.set(String::new());
             }
@@ -36,7 +38,7 @@ pub(super) fn Contacts() -> impl IntoView {
                     .map(|r| {
                         format!(
                             "Importert: {} nye, {} slått sammen med kjente kontakter.",
-                            r["new"], r["merged"]
+                            r.new, r.merged
                         )
                     })
                     .map_err(|e| {
@@ -78,13 +80,13 @@ pub(super) fn Contacts() -> impl IntoView {
                 <caption>{move || format!("{} kontakter", contacts.get().len())}</caption>
                 <thead><tr><th scope="col">"Kommune"</th><th scope="col">"Type"</th><th scope="col">"Navn"</th><th scope="col">"E-post"</th><th scope="col">"Status"</th><th scope="col">""</th></tr></thead>
                 <tbody>
-                    <For each=move || contacts.get() key=|c| c.to_string() let:c>
+                    <For each=move || contacts.get() key=|c| (c.id, c.email.clone(), c.active, c.name.clone(), c.kind.clone()) let:c>
                         {
-                            let status = if c["bounce_reason"].is_string() {
+                            let status = if c.bounce_reason.is_some() {
                                 "Avvist"
-                            } else if c["opted_out"] == true {
+                            } else if c.opted_out {
                                 "Meldt av"
-                            } else if c["active"] == true {
+                            } else if c.active {
                                 "Aktiv"
                             } else {
                                 "Deaktivert"
@@ -92,12 +94,12 @@ pub(super) fn Contacts() -> impl IntoView {
                             let edit = c.clone();
                             view! {
                                 <tr>
-                                    <td>{format!("{} {}", text(&c, "municipality_number"), text(&c, "municipality"))}</td>
-                                    <td>{text(&c, "kind")}</td>
-                                    <td>{text(&c, "name")}</td>
-                                    <td>{text(&c, "email")}</td>
+                                    <td>{format!("{} {}", c.municipality_number, c.municipality)}</td>
+                                    <td>{c.kind.clone()}</td>
+                                    <td>{c.name.clone().unwrap_or_default()}</td>
+                                    <td>{c.email.clone()}</td>
                                     <td>{status}</td>
-                                    <td><button type="button" aria-label=format!("Endre {}", text(&c, "email"))
+                                    <td><button type="button" aria-label=format!("Endre {}", c.email)
                                         on:click=move |_| editing.set(Some(edit.clone()))>"Endre"</button></td>
                                 </tr>
                             }
@@ -112,37 +114,39 @@ pub(super) fn Contacts() -> impl IntoView {
 /// Editing one contact.
 #[component]
 fn ContactForm(
-    c: Value,
-    editing: RwSignal<Option<Value>>,
+    c: ContactView,
+    editing: RwSignal<Option<ContactView>>,
     message: RwSignal<Option<Result<String, String>>>,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let id = text(&c, "id");
-    let kind = RwSignal::new(text(&c, "kind"));
-    let name = RwSignal::new(text(&c, "name"));
-    let email = RwSignal::new(text(&c, "email"));
-    let active = RwSignal::new(c["active"] == true);
+    let id = c.id;
+    let kind = RwSignal::new(c.kind.clone());
+    let name = RwSignal::new(c.name.clone().unwrap_or_default());
+    let email = RwSignal::new(c.email.clone());
+    let active = RwSignal::new(c.active);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let url = format!("/api/admin/contacts/{id}");
-        let body = json!({
-            "kind": kind.get_untracked(), "name": name.get_untracked(),
-            "email": email.get_untracked(), "active": active.get_untracked(),
-        });
+        let body = ContactEdit {
+            kind: kind.get_untracked(),
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            active: active.get_untracked(),
+        };
         spawn_local(async move {
-            let result = call("PUT", &url, Some(body)).await;
+            let result: Result<ContactView, String> = send("PUT", &url, &body).await;
             if result.is_ok() {
                 editing.set(None);
             }
             message.set(Some(
-                result.map(|c| format!("Kontakten {} er lagret.", text(&c, "email"))),
+                result.map(|c| format!("Kontakten {} er lagret.", c.email)),
             ));
             reload.run(());
         });
     };
     view! {
         <form class="login" on:submit=save>
-            <h3>{format!("Endre kontakt for {} {}", text(&c, "municipality_number"), text(&c, "municipality"))}</h3>
+            <h3>{format!("Endre kontakt for {} {}", c.municipality_number, c.municipality)}</h3>
             <label for="contact-kind">"Type"</label>
             <select id="contact-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                 <option value="postmottak" selected=kind.get_untracked() == "postmottak">"Postmottak"</option>

@@ -7,9 +7,8 @@
 //! seconds). Researchers who log in are sent on to the researchers' area at
 //! `/analyse` (`research.rs`), which administrators may use too.
 //!
-//! The pages read the administrators' API as `serde_json::Value` rather than
-//! typed structs (the dashboard excepted): derived deserializers for every
-//! admin shape would make the administrators' build heavier for nothing.
+//! Every request and answer is a type of the `omfang-api` crate, the one
+//! the server answers with.
 
 mod contacts;
 mod dashboard;
@@ -17,24 +16,12 @@ mod research;
 mod rounds;
 mod waves;
 
+use api::account::{LoginRequest, Me};
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-/// The logged-in account.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Me {
-    email: String,
-    role: String,
-}
-
-#[derive(Serialize)]
-struct Credentials {
-    email: String,
-    password: String,
-}
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Clone, PartialEq)]
 enum Auth {
@@ -53,7 +40,7 @@ async fn me() -> Option<Me> {
 
 async fn login(email: String, password: String) -> Result<Me, String> {
     let resp = Request::post("/api/auth/login")
-        .json(&Credentials { email, password })
+        .json(&LoginRequest { email, password })
         .map_err(|e| format!("Kunne ikke lage forespørselen ({e})."))?
         .send()
         .await
@@ -170,42 +157,66 @@ fn LoggedIn(auth: RwSignal<Auth>, me: Me, research: bool) -> impl IntoView {
     }
 }
 
-/// Calls the administrators' API; the error is the server's message.
-pub(super) async fn call(method: &str, url: &str, body: Option<Value>) -> Result<Value, String> {
-    let req = match method {
-        "POST" => Request::post(url),
-        "PUT" => Request::put(url),
-        _ => Request::get(url),
-    };
-    let sent = match body {
-        Some(b) => req.json(&b).map_err(|e| e.to_string())?.send().await,
-        None => req.send().await,
-    };
-    let resp = sent.map_err(|_| "Fikk ikke kontakt med serveren.".to_owned())?;
-    let status = resp.status();
-    let value: Value = resp.json().await.unwrap_or(Value::Null);
-    if (200..300).contains(&status) {
-        Ok(value)
+/// Reads the API; the error is the server's message.
+pub(super) async fn get<T: DeserializeOwned>(url: &str) -> Result<T, String> {
+    answer(Request::get(url).send().await).await
+}
+
+/// Writes to the API (`POST` or `PUT` a JSON body) and reads the answer.
+pub(super) async fn send<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &impl Serialize,
+) -> Result<T, String> {
+    let req = if method == "PUT" {
+        Request::put(url)
     } else {
-        Err(value["message"].as_str().map_or_else(
-            || format!("Serveren svarte med feil {status}."),
-            str::to_owned,
-        ))
+        Request::post(url)
+    };
+    answer(req.json(body).map_err(|e| e.to_string())?.send().await).await
+}
+
+/// Writes to the API where the answer has no body (204).
+pub(super) async fn send_only(url: &str, body: &impl Serialize) -> Result<(), String> {
+    let resp = Request::post(url)
+        .json(body)
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|_| "Fikk ikke kontakt med serveren.".to_owned())?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(message_of(resp).await)
     }
 }
 
-/// A string field of a JSON value ("" if missing).
-pub(super) fn text(v: &Value, key: &str) -> String {
-    match &v[key] {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+async fn answer<T: DeserializeOwned>(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, String> {
+    let resp = sent.map_err(|_| "Fikk ikke kontakt med serveren.".to_owned())?;
+    if !resp.ok() {
+        return Err(message_of(resp).await);
     }
+    resp.json::<T>()
+        .await
+        .map_err(|e| format!("Uventet svar fra serveren ({e})."))
 }
 
-/// A date (YYYY-MM-DD) from an RFC 3339 field.
-pub(super) fn day(v: &Value, key: &str) -> String {
-    text(v, key).chars().take(10).collect()
+/// The server's message in an error answer.
+async fn message_of(resp: gloo_net::http::Response) -> String {
+    let status = resp.status();
+    resp.json::<api::respondent::ErrorResponse>()
+        .await
+        .map_or_else(
+            |_| format!("Serveren svarte med feil {status}."),
+            |b| b.message,
+        )
+}
+
+/// A date (YYYY-MM-DD) from an RFC 3339 time.
+pub(super) fn day(time: Option<&str>) -> String {
+    time.unwrap_or_default().chars().take(10).collect()
 }
 
 /// An outcome line: `Ok` as a status, `Err` as an alert (several lines kept).

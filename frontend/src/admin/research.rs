@@ -15,11 +15,13 @@
 mod coding;
 mod crosstab;
 
+use api::research::{
+    CleaningState, DecisionRequest, Flagged, ResearchRound, ResponseRate, RoundSummary,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 
-use super::{call, outcome, text};
+use super::{get, outcome, send_only};
 use crate::format::esc;
 
 /// A query-string parameter of the page's address.
@@ -59,17 +61,15 @@ pub(super) fn set_address(query: &str) {
 /// The workspace.
 #[component]
 pub(super) fn Workspace() -> impl IntoView {
-    let rounds: RwSignal<Option<Result<Vec<Value>, String>>> = RwSignal::new(None);
+    let rounds: RwSignal<Option<Result<Vec<ResearchRound>, String>>> = RwSignal::new(None);
     let round = RwSignal::new(param("runde").unwrap_or_default());
     spawn_local(async move {
-        let r = call("GET", "/api/research/rounds", None)
-            .await
-            .map(|v| v.as_array().cloned().unwrap_or_default());
+        let r = get::<Vec<ResearchRound>>("/api/research/rounds").await;
         if let Ok(list) = &r
             && round.get_untracked().is_empty()
             && let Some(first) = list.first()
         {
-            round.set(text(first, "survey_id"));
+            round.set(first.survey_id.clone());
         }
         rounds.set(Some(r));
     });
@@ -84,9 +84,9 @@ pub(super) fn Workspace() -> impl IntoView {
                     <label for="runde">"Runde"</label>
                     <select id="runde" on:change=move |ev| round.set(event_target_value(&ev))>
                         {list.into_iter().map(|r| {
-                            let id = text(&r, "survey_id");
+                            let id = r.survey_id;
                             let selected = id == round.get_untracked();
-                            view! { <option value=id.clone() selected=selected>{format!("{} ({id})", text(&r, "title"))}</option> }
+                            view! { <option value=id.clone() selected=selected>{format!("{} ({id})", r.title)}</option> }
                         }).collect_view()}
                     </select>
                 }.into_any(),
@@ -107,13 +107,13 @@ pub(super) fn Workspace() -> impl IntoView {
 /// The sample, n, registry year and response rates of a round.
 #[component]
 fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
-    let data: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let data: RwSignal<Option<Result<RoundSummary, String>>> = RwSignal::new(None);
     let sample = RwSignal::new(param("utvalg").unwrap_or_else(|| "analysable".into()));
     let url = round.clone();
     Effect::new(move |_| {
         let (s, _) = (sample.get(), version.get());
         let url = format!("/api/research/rounds/{}/summary?sample={s}", enc(&url));
-        spawn_local(async move { data.set(Some(call("GET", &url, None).await)) });
+        spawn_local(async move { data.set(Some(get(&url).await)) });
     });
     let zip = format!("/api/research/rounds/{}/report.zip", enc(&round));
     let zip_status = RwSignal::new(None::<Result<String, String>>);
@@ -129,14 +129,14 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
             Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
             Some(Ok(v)) => view! {
                 <p class="answered" id="utvalg-n">
-                    {format!("{} av {} svar i analyseutvalget", text(&v, "included"), text(&v, "respondents"))}
+                    {format!("{} av {} svar i analyseutvalget", v.included, v.respondents)}
                 </p>
-                <p>{format!("{}. Registerår {}.", text(&v, "sample_description"), text(&v, "registry_year"))}</p>
+                <p>{format!("{}. Registerår {}.", v.sample_description, v.registry_year)}</p>
                 <p>"Tallet over teller svar (én per tjeneste); tabellene teller kommuner. En krysstabell teller bare dem som fikk spørsmålet: de som ikke fikk det, står som «ikke spurt»."</p>
                 <div class="rate-tables" inner_html=format!(
                     "{}{}",
-                    rate_table(&v["by_county"], "Svarprosent etter fylke"),
-                    rate_table(&v["by_size_class"], "Svarprosent etter kommunestørrelse")
+                    rate_table(&v.by_county, "Svarprosent etter fylke"),
+                    rate_table(&v.by_size_class, "Svarprosent etter kommunestørrelse")
                 )></div>
             }.into_any(),
         }}
@@ -196,40 +196,34 @@ fn download_zip(url: String, status: RwSignal<Option<Result<String, String>>>) {
 
 /// A response-rate table as HTML (static once fetched: a string keeps the
 /// administrators' download small).
-fn rate_table(rate: &Value, caption: &str) -> String {
+fn rate_table(rate: &ResponseRate, caption: &str) -> String {
     let mut h = format!(
         "<div class=\"rate\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"rates\"><caption>{0}</caption><thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">Kommuner som har svart</th><th scope=\"col\">Kommuner i alt</th><th scope=\"col\">Andel</th></tr></thead><tbody>",
         esc(caption)
     );
     let mut missing_all = String::new();
-    for g in rate["groups"].as_array().into_iter().flatten() {
-        let missing: Vec<&str> = g["not_answered"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+    for g in &rate.groups {
         h.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&text(g, "label")),
-            esc(&text(g, "answered")),
-            esc(&text(g, "municipalities")),
-            percent(g["percent"].as_f64()),
+            esc(&g.label),
+            g.answered,
+            g.municipalities,
+            percent(Some(g.percent)),
         ));
-        if !missing.is_empty() {
+        if !g.not_answered.is_empty() {
             missing_all.push_str(&format!(
                 "<li><strong>{}:</strong> {}</li>",
-                esc(&text(g, "label")),
-                esc(&missing.join(", "))
+                esc(&g.label),
+                esc(&g.not_answered.join(", "))
             ));
         }
     }
-    let total = &rate["total"];
+    let total = &rate.total;
     h.push_str(&format!(
         "<tr><th scope=\"row\">Totalt</th><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
-        esc(&text(total, "answered")),
-        esc(&text(total, "municipalities")),
-        percent(total["percent"].as_f64())
+        total.answered,
+        total.municipalities,
+        percent(Some(total.percent))
     ));
     if !missing_all.is_empty() {
         h.push_str(&format!(
@@ -238,6 +232,19 @@ fn rate_table(rate: &Value, caption: &str) -> String {
     }
     h.push_str("</div>");
     h
+}
+
+/// Lower case for searching: ASCII and æ, ø, å (a full Unicode fold would
+/// bring its tables into the download).
+pub(super) fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'Æ' => 'æ',
+            'Ø' => 'ø',
+            'Å' => 'å',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 /// A percentage as the report writes it: «64 %».
@@ -250,7 +257,7 @@ pub(super) fn percent(p: Option<f64>) -> String {
 /// them with a reason.
 #[component]
 fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
-    let data: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let data: RwSignal<Option<Result<CleaningState, String>>> = RwSignal::new(None);
     let result = RwSignal::new(None::<Result<String, String>>);
     let chosen = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
@@ -258,7 +265,7 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
     Effect::new(move |_| {
         version.get();
         let url = format!("/api/research/rounds/{}/cleaning", enc(&url));
-        spawn_local(async move { data.set(Some(call("GET", &url, None).await)) });
+        spawn_local(async move { data.set(Some(get(&url).await)) });
     });
     let round = StoredValue::new(round);
     let decide = move |keep: bool| {
@@ -269,8 +276,12 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
         }
         let url = format!("/api/research/rounds/{}/decisions", enc(&round.get_value()));
         spawn_local(async move {
-            let body = serde_json::json!({"respondent": respondent, "keep": keep, "reason": why});
-            let r = call("POST", &url, Some(body)).await.map(|_| {
+            let body = DecisionRequest {
+                respondent: respondent.clone(),
+                keep,
+                reason: why,
+            };
+            let r = send_only(&url, &body).await.map(|_| {
                 format!(
                     "{respondent} er {}.",
                     if keep { "beholdt" } else { "utelatt" }
@@ -291,16 +302,22 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
             None => view! { <p class="status">"Henter rensestatus …"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
             Some(Ok(v)) => {
-                let rows = v["flagged"].as_array().cloned().unwrap_or_default();
+                // Responses outside the sample (drafts, when only submitted
+                // answers count) need no decision unless one was made.
+                let (rows, outside): (Vec<Flagged>, Vec<Flagged>) = v.flagged.into_iter()
+                    .partition(|r| !r.analysable || r.in_sample || r.decision.is_some());
                 if rows.is_empty() {
                     return view! { <p>"Ingen svar å vurdere."</p> }.into_any();
                 }
-                let keys: Vec<String> = rows.iter().map(|r| text(r, "respondent")).collect();
+                let keys: Vec<String> = rows.iter().map(|r| r.respondent.clone()).collect();
                 if chosen.get_untracked().is_empty() {
                     chosen.set(keys[0].clone());
                 }
                 view! {
                     <div class="scroll" tabindex="0" role="region" aria-label="Svar å vurdere" inner_html=cleaning_table(&rows)></div>
+                    {(!outside.is_empty()).then(|| view! {
+                        <p>{format!("{} mulige duplikater er ikke innsendt og er derfor utenfor dette utvalget; de vises ikke her.", outside.len())}</p>
+                    })}
                     <form class="crosstab-form" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
                         <div class="field">
                             <label for="rens-svar">"Svar"</label>
@@ -331,42 +348,74 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// The flagged responses as an HTML table.
-fn cleaning_table(rows: &[Value]) -> String {
+/// The flagged responses as an HTML table: who each is from, why it is
+/// listed, its state, and for a probable duplicate the answers where it
+/// differs from the one it resembles.
+fn cleaning_table(rows: &[Flagged]) -> String {
     let mut h = String::from(
-        "<table class=\"rates list cleaning\"><thead><tr><th scope=\"col\">Svar</th><th scope=\"col\">Hvorfor</th><th scope=\"col\">Status</th></tr></thead><tbody>",
+        "<table class=\"rates list cleaning\"><thead><tr><th scope=\"col\">Svar</th><th scope=\"col\">Fra</th><th scope=\"col\">Hvorfor</th><th scope=\"col\">Status</th></tr></thead><tbody>",
     );
     for row in rows {
         let mut why = Vec::new();
-        if row["analysable"] != Value::Bool(true) {
-            why.push("ikke analyserbar (kommune eller tjenestetype mangler)".to_owned());
+        if !row.analysable {
+            why.push(
+                "ikke analyserbar (mangler kommune eller svar på inngangsspørsmålet)".to_owned(),
+            );
         }
-        if let Some(d) = row["duplicate"].as_str() {
-            why.push(d.to_owned());
+        if let Some(d) = &row.duplicate {
+            why.push(d.clone());
         }
-        let decision = &row["decision"];
-        let state = if decision.is_null() {
-            if row["included"] == Value::Bool(true) {
-                "i utvalget"
-            } else {
-                "utenfor utvalget"
-            }
-            .to_owned()
-        } else {
-            format!(
+        let state = match &row.decision {
+            None if row.included => "i utvalget".to_owned(),
+            None => "utenfor utvalget".to_owned(),
+            Some(d) => format!(
                 "{} av {}: {}",
-                if decision["keep"] == Value::Bool(true) {
-                    "beholdt"
-                } else {
-                    "utelatt"
-                },
-                text(decision, "by"),
-                text(decision, "reason")
-            )
+                if d.keep { "beholdt" } else { "utelatt" },
+                d.by,
+                d.reason
+            ),
         };
+        let c = &row.context;
+        let status = match c.status.as_str() {
+            "submitted" => "sendt inn",
+            "imported" => "importert",
+            _ => "ikke sendt inn",
+        };
+        let from: Vec<String> = [c.municipality.clone(), c.branch.clone(), c.label.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .chain(std::iter::once(if c.updated.is_empty() {
+                format!("{status}, {} svar", c.answered)
+            } else {
+                format!("{status}, {} svar, sist endret {}", c.answered, c.updated)
+            }))
+            .collect();
+        let mut differences = String::new();
+        if let Some(other) = &row.duplicate_of {
+            if row.differences.is_empty() {
+                differences = format!("<p>Alle svar er like som i {}.</p>", esc(other));
+            } else {
+                differences = format!(
+                    "<details><summary>Forskjeller fra {}</summary><table class=\"rates\"><thead><tr><th scope=\"col\">Variabel</th><th scope=\"col\">Dette svaret</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                    esc(other),
+                    esc(other)
+                );
+                for d in &row.differences {
+                    differences.push_str(&format!(
+                        "<tr><th scope=\"row\">{} {}</th><td>{}</td><td>{}</td></tr>",
+                        esc(&d.variable),
+                        esc(&d.label),
+                        esc(&d.this),
+                        esc(&d.other)
+                    ));
+                }
+                differences.push_str("</tbody></table></details>");
+            }
+        }
         h.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
-            esc(&text(row, "respondent")),
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}{differences}</td><td>{}</td></tr>",
+            esc(&row.respondent),
+            esc(&from.join(" · ")),
             esc(&why.join("; ")),
             esc(&state)
         ));

@@ -1,21 +1,20 @@
 //! Rounds: answering windows, and loading a definition or a correction.
 
+use api::admin::{DefinitionText, RoundView, WindowRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{Value, json};
 
-use super::{call, day, outcome, text};
+use super::{day, get, outcome, send};
 
 /// Rounds: answering windows, and loading a definition or a correction.
 #[component]
 pub(super) fn Rounds() -> impl IntoView {
-    let rounds = RwSignal::new(Vec::<Value>::new());
+    let rounds = RwSignal::new(Vec::<RoundView>::new());
     let message = RwSignal::new(None::<Result<String, String>>);
     let load = move || {
         spawn_local(async move {
-            match call("GET", "/api/admin/rounds", None).await {
-                Ok(Value::Array(list)) => rounds.set(list),
-                Ok(_) => {}
+            match get::<Vec<RoundView>>("/api/admin/rounds").await {
+                Ok(list) => rounds.set(list),
                 Err(e) => message.set(Some(Err(e))),
             }
         })
@@ -24,16 +23,17 @@ pub(super) fn Rounds() -> impl IntoView {
     let definition = RwSignal::new(String::new());
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({ "definition": definition.get_untracked() });
+        let body = DefinitionText {
+            definition: definition.get_untracked(),
+        };
         spawn_local(async move {
             message.set(Some(
-                call("POST", "/api/admin/rounds", Some(body))
+                send::<RoundView>("POST", "/api/admin/rounds", &body)
                     .await
                     .map(|r| {
                         format!(
                             "Runden {} er lastet inn (versjon {}).",
-                            text(&r, "survey_id"),
-                            text(&r, "definition_version")
+                            r.survey_id, r.definition_version
                         )
                     })
                     .map_err(|e| format!("Definisjonen ble avvist:\n{e}")),
@@ -45,7 +45,7 @@ pub(super) fn Rounds() -> impl IntoView {
         <section class="rounds">
             <h2>"Runder"</h2>
             {move || outcome(message.get())}
-            <For each=move || rounds.get() key=|r| r.to_string() let:r>
+            <For each=move || rounds.get() key=|r| (r.survey_id.clone(), r.definition_version, r.opens_on.clone(), r.closes_on.clone()) let:r>
                 <RoundWindow r=r message=message />
             </For>
             <form class="stack" on:submit=upload>
@@ -60,20 +60,23 @@ pub(super) fn Rounds() -> impl IntoView {
 
 /// One round with its answering window form.
 #[component]
-fn RoundWindow(r: Value, message: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
-    let survey = text(&r, "survey_id");
-    let opens = RwSignal::new(day(&r, "opens_on"));
-    let closes = RwSignal::new(day(&r, "closes_on"));
+fn RoundWindow(r: RoundView, message: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    let survey = r.survey_id.clone();
+    let opens = RwSignal::new(day(r.opens_on.as_deref()));
+    let closes = RwSignal::new(day(r.closes_on.as_deref()));
     let id = format!("round-{survey}");
     let save = {
         let survey = survey.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let url = format!("/api/admin/rounds/{survey}/window");
-            let body = json!({ "opens": opens.get_untracked(), "closes": closes.get_untracked() });
+            let body = WindowRequest {
+                opens: Some(opens.get_untracked()),
+                closes: Some(closes.get_untracked()),
+            };
             spawn_local(async move {
                 message.set(Some(
-                    call("PUT", &url, Some(body))
+                    send::<RoundView>("PUT", &url, &body)
                         .await
                         .map(|_| "Svarperioden er lagret.".to_owned()),
                 ));
@@ -82,7 +85,7 @@ fn RoundWindow(r: Value, message: RwSignal<Option<Result<String, String>>>) -> i
     };
     view! {
         <form class="round" on:submit=save aria-labelledby=id.clone()>
-            <h3 id=id.clone()>{format!("{} – {} (versjon {})", survey, text(&r, "title"), text(&r, "definition_version"))}</h3>
+            <h3 id=id.clone()>{format!("{} – {} (versjon {})", survey, r.title, r.definition_version)}</h3>
             <label>"Åpner (første dag) " <input type="date" prop:value=move || opens.get()
                 on:input=move |ev| opens.set(event_target_value(&ev)) /></label>
             <label>" Stenger (siste dag, til midnatt) " <input type="date" prop:value=move || closes.get()

@@ -1,48 +1,54 @@
 //! Waves: compose from a template, preview, send; the progress of every
 //! wave, refreshed every 2 seconds.
 
+use api::admin::{RoundView, WaveCreated, WavePreview, WaveProgress, WaveRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{Value, json};
 
-use super::{call, outcome, text};
-
-const TEMPLATE: &str = "Hei {navn}
-
-KORUS gjennomfører Omfangsundersøkelsen for oppsøkende ungdomsarbeid, og vi ber om svar fra {kommune} kommune innen {frist}.
-
-Din personlige lenke til undersøkelsen:
-{lenke}
-
-Svarene lagres underveis, så det er mulig å gå inn og ut. Har kommunen flere aktuelle tjenester, må undersøkelsen besvares en gang per tjeneste.
-
-Vennlig hilsen
-KORUS
-
-Vil du ikke ha flere e-poster om undersøkelsen: {avmelding}";
+use super::{get, outcome, send};
 
 /// Waves: compose, preview, send; progress of every wave.
 #[component]
 pub(super) fn Waves() -> impl IntoView {
     let field = |v: &str| RwSignal::new(v.to_owned());
     let (survey, kind, who, county, size) = (
-        field("korus-2025"),
+        field(""),
         field("invitation"),
         field("not-invited"),
         field(""),
         field(""),
     );
-    let (subject, deadline, template) = (
-        field("Omfangsundersøkelse for oppsøkende ungdomsarbeid – {kommune}"),
-        field(""),
-        field(TEMPLATE),
-    );
+    let (subject, deadline, template) = (field(""), field(""), field(""));
     let message = RwSignal::new(None::<Result<String, String>>);
-    let preview = RwSignal::new(None::<Value>);
-    let waves = RwSignal::new(Vec::<Value>::new());
+    let preview = RwSignal::new(None::<WavePreview>);
+    let waves = RwSignal::new(Vec::<WaveProgress>::new());
+    // The rounds to send for; picking one starts from its definition's
+    // invitation text.
+    let rounds = RwSignal::new(Vec::<RoundView>::new());
+    let pick = move |id: String| {
+        let invitation = rounds.with_untracked(|rs| {
+            rs.iter()
+                .find(|r| r.survey_id == id)
+                .and_then(|r| r.invitation.clone())
+        });
+        if let Some(t) = invitation {
+            subject.set(t.subject);
+            template.set(t.body);
+        }
+        survey.set(id);
+    };
+    spawn_local(async move {
+        if let Ok(list) = get::<Vec<RoundView>>("/api/admin/rounds").await {
+            let first = list.first().map(|r| r.survey_id.clone());
+            rounds.set(list);
+            if let Some(id) = first {
+                pick(id);
+            }
+        }
+    });
     let refresh = move || {
         spawn_local(async move {
-            if let Ok(Value::Array(list)) = call("GET", "/api/admin/waves", None).await {
+            if let Ok(list) = get::<Vec<WaveProgress>>("/api/admin/waves").await {
                 waves.set(list);
             }
         })
@@ -54,18 +60,20 @@ pub(super) fn Waves() -> impl IntoView {
             h.clear();
         }
     });
-    let body = move || {
-        json!({
-            "survey_id": survey.get_untracked(), "kind": kind.get_untracked(),
-            "who": who.get_untracked(), "county": county.get_untracked(),
-            "size_class": size.get_untracked(), "subject": subject.get_untracked(),
-            "template": template.get_untracked(), "deadline": deadline.get_untracked(),
-        })
+    let body = move || WaveRequest {
+        survey_id: survey.get_untracked(),
+        kind: kind.get_untracked(),
+        who: who.get_untracked(),
+        county: Some(county.get_untracked()),
+        size_class: Some(size.get_untracked()),
+        subject: subject.get_untracked(),
+        template: template.get_untracked(),
+        deadline: deadline.get_untracked(),
     };
     let show = move |_| {
         let b = body();
         spawn_local(async move {
-            match call("POST", "/api/admin/waves/preview", Some(b)).await {
+            match send::<WavePreview>("POST", "/api/admin/waves/preview", &b).await {
                 Ok(p) => {
                     message.set(None);
                     preview.set(Some(p));
@@ -78,14 +86,11 @@ pub(super) fn Waves() -> impl IntoView {
         ev.prevent_default();
         let b = body();
         spawn_local(async move {
-            message.set(Some(call("POST", "/api/admin/waves", Some(b)).await.map(
-                |w| {
-                    format!(
-                        "Utsending {} er lagt i kø: {} e-poster.",
-                        w["id"], w["mails"]
-                    )
-                },
-            )));
+            message.set(Some(
+                send::<WaveCreated>("POST", "/api/admin/waves", &b)
+                    .await
+                    .map(|w| format!("Utsending {} er lagt i kø: {} e-poster.", w.id, w.mails)),
+            ));
             preview.set(None);
             refresh();
         });
@@ -111,11 +116,21 @@ pub(super) fn Waves() -> impl IntoView {
         <section class="waves">
             <h2>"Utsendinger"</h2>
             <form class="login" on:submit=send>
-                {input("wave-round", "Runde", survey)}
+                <label for="wave-round">"Runde"</label>
+                <select id="wave-round" on:change=move |ev| pick(event_target_value(&ev))>
+                    {move || rounds.get().into_iter().map(|r| {
+                        let selected = r.survey_id == survey.get_untracked();
+                        view! { <option value=r.survey_id.clone() selected=selected>{format!("{} ({})", r.title, r.survey_id)}</option> }
+                    }).collect_view()}
+                </select>
                 {select("wave-kind", "Type", kind, &[("invitation", "Invitasjon"), ("reminder", "Påminnelse (bare til dem som ikke har sendt inn)")])}
                 {select("wave-who", "Mottakere", who, &[("not-invited", "Ikke invitert ennå"), ("not-submitted", "Ikke sendt inn"), ("all", "Alle")])}
                 {input("wave-county", "Bare fylke (fylkesnummer, valgfritt)", county)}
-                {select("wave-size", "Bare kommunestørrelse", size, &[("", "Alle størrelser"), ("small", "Små (under 5 000)"), ("medium", "Mellomstore (5 000–19 999)"), ("large", "Store (20 000 eller flere)")])}
+                <label for="wave-size">"Bare kommunestørrelse"</label>
+                <select id="wave-size" on:change=move |ev| size.set(event_target_value(&ev))>
+                    <option value="">"Alle størrelser"</option>
+                    {api::SizeClass::ALL.into_iter().map(|c| view! { <option value=c.key()>{c.label()}</option> }).collect_view()}
+                </select>
                 {input("wave-subject", "Emne", subject)}
                 {input("wave-deadline", "Frist ({frist})", deadline)}
                 <label for="wave-template">"Melding: {kommune}, {navn}, {frist}, {lenke} (personlig lenke, må være med) og {avmelding}"</label>
@@ -123,13 +138,13 @@ pub(super) fn Waves() -> impl IntoView {
                     on:input=move |ev| template.set(event_target_value(&ev))></textarea>
                 <button type="button" on:click=show>"Forhåndsvis"</button>
                 {move || preview.get().map(|p| {
-                    let first = &p["first"];
+                    let first = p.first.unwrap_or(api::admin::PreviewMail { to: String::new(), subject: String::new(), body: String::new() });
                     view! {
                         <div class="preview" id="wave-preview">
-                            <p><strong>{format!("{} mottakere.", p["recipients"])}</strong></p>
-                            <p>{format!("Til: {}", text(first, "to"))}</p>
-                            <p>{format!("Emne: {}", text(first, "subject"))}</p>
-                            <pre>{text(first, "body")}</pre>
+                            <p><strong>{format!("{} mottakere.", p.recipients)}</strong></p>
+                            <p>{format!("Til: {}", first.to)}</p>
+                            <p>{format!("Emne: {}", first.subject)}</p>
+                            <pre>{first.body}</pre>
                             <button class="primary" type="submit">"Send utsendingen"</button>
                         </div>
                     }
@@ -140,15 +155,15 @@ pub(super) fn Waves() -> impl IntoView {
                 <caption>"Utsendinger og fremdrift"</caption>
                 <thead><tr><th scope="col">"Nr."</th><th scope="col">"Type"</th><th scope="col">"Emne"</th><th scope="col">"Sendt av"</th><th scope="col">"Sendt"</th><th scope="col">"I kø"</th><th scope="col">"Feilet"</th></tr></thead>
                 <tbody>
-                    <For each=move || waves.get() key=|w| w.to_string() let:w>
+                    <For each=move || waves.get() key=|w| (w.id, w.by_status.clone()) let:w>
                         {
-                            let n = |k: &str| w["by_status"][k].as_u64().unwrap_or(0);
+                            let n = |k: &str| w.by_status.get(k).copied().unwrap_or(0);
                             view! {
                                 <tr>
-                                    <td>{text(&w, "id")}</td>
-                                    <td>{if text(&w, "kind") == "reminder" { "Påminnelse" } else { "Invitasjon" }}</td>
-                                    <td>{text(&w, "subject")}</td>
-                                    <td>{text(&w, "created_by")}</td>
+                                    <td>{w.id}</td>
+                                    <td>{if w.kind == "reminder" { "Påminnelse" } else { "Invitasjon" }}</td>
+                                    <td>{w.subject.clone()}</td>
+                                    <td>{w.created_by.clone()}</td>
                                     <td class="sent">{n("sent")}</td>
                                     <td>{n("pending") + n("sending")}</td>
                                     <td>{n("failed")}</td>

@@ -125,17 +125,12 @@ pub(super) fn RegistrySelect(
         let parent_code = parent.as_ref().map(|p| as_text(&ctx.answer(p)));
         let current = as_text(&ctx.answer(&id));
         ctx.registry.with_value(|reg| {
-            let places = match registry {
-                RegistryKind::County => &reg.counties,
-                RegistryKind::Municipality => &reg.municipalities,
-                RegistryKind::District => &reg.districts,
-            };
-            places
-                .iter()
-                .filter(|p| parent_code.as_ref().is_none_or(|pc| pc.is_empty() || p.number.starts_with(pc.as_str())))
-                .map(|p| {
-                    let selected = p.number == current;
-                    view! { <option value=p.number.clone() selected=selected>{p.name.clone()}</option> }
+            reg.places(registry)
+                .into_iter()
+                .filter(|(number, _)| parent_code.as_ref().is_none_or(|pc| pc.is_empty() || number.starts_with(pc.as_str())))
+                .map(|(number, name)| {
+                    let selected = number == current;
+                    view! { <option value=number.to_owned() selected=selected>{name.to_owned()}</option> }
                 })
                 .collect_view()
         })

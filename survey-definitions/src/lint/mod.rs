@@ -110,6 +110,20 @@ impl Linter<'_> {
 
     fn survey_meta(&mut self) {
         let meta = &self.def.survey;
+        #[cfg(not(target_arch = "wasm32"))]
+        if meta
+            .invitation
+            .as_ref()
+            .is_some_and(|i| !i.body.contains("{lenke}"))
+        {
+            let at = self.locate("[survey.invitation]");
+            self.report(
+                Level::Error,
+                at,
+                "the invitation's body has no {lenke}: respondents would get no personal link"
+                    .into(),
+            );
+        }
         let texts = [Some(&meta.introduction), meta.closing.as_ref()];
         let uses_placeholder = texts
             .iter()

@@ -1,14 +1,15 @@
 //! Coding of free text in the researchers' area: make a coding frame over
-//! one or more text items, add codes with a description, read every
-//! answer with its context and tick the codes it gets (optionally for a
-//! marked passage), and see the counts by code and group and the quotes
-//! under each code, attributed without names («en stor kommune»).
+//! one or more text items (searchable, with how many answers each has),
+//! add codes with a description, read every answer with its context and
+//! tick the codes it gets (optionally for a marked passage), and see the
+//! counts by code, service type and size class, and the quotes under each
+//! code, attributed without names («en stor kommune»).
 
+use api::coding::{Assignment, CodingOverview, Created, FrameView, NewCode, NewFrame};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{Value, json};
 
-use super::super::{call, outcome, text};
+use super::super::{get, outcome, send, send_only};
 use super::enc;
 use crate::format::esc;
 
@@ -16,10 +17,12 @@ use crate::format::esc;
 #[component]
 pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
     let base = StoredValue::new(format!("/api/research/rounds/{}/coding", enc(&round)));
-    let overview: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let overview: RwSignal<Option<Result<CodingOverview, String>>> = RwSignal::new(None);
     let frame_id = RwSignal::new(String::new());
-    let frame: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
+    let frame: RwSignal<Option<Result<FrameView, String>>> = RwSignal::new(None);
     let result = RwSignal::new(None::<Result<String, String>>);
+    // What the last tick did, announced without moving focus.
+    let ticked = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     // The codes with counts and quotes, refreshed after each tick without
     // redrawing the answers (the ticked box keeps its focus).
@@ -28,12 +31,12 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
         reload.get();
         let url = base.get_value();
         spawn_local(async move {
-            let got = call("GET", &url, None).await;
+            let got = get::<CodingOverview>(&url).await;
             if let Ok(v) = &got
                 && frame_id.get_untracked().is_empty()
-                && let Some(first) = v["frames"].as_array().and_then(|f| f.first())
+                && let Some(first) = v.frames.first()
             {
-                frame_id.set(text(first, "id"));
+                frame_id.set(first.id.to_string());
             }
             overview.set(Some(got));
         });
@@ -45,7 +48,7 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
         }
         let url = format!("{}/{id}", base.get_value());
         spawn_local(async move {
-            let got = call("GET", &url, None).await;
+            let got = get::<FrameView>(&url).await;
             if let Ok(v) = &got {
                 codes_view.set(code_table(v));
             }
@@ -55,17 +58,39 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
     // A new frame.
     let name = RwSignal::new(String::new());
     let chosen: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let search = RwSignal::new(String::new());
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({"name": name.get_untracked(), "items": chosen.get_untracked()});
+        if chosen.with_untracked(Vec::is_empty) {
+            result.set(Some(Err(
+                "Velg minst ett fritekstspørsmål som skal kodes.".into()
+            )));
+            return;
+        }
+        let body = NewFrame {
+            name: name.get_untracked(),
+            items: chosen.get_untracked(),
+        };
         let url = base.get_value();
         spawn_local(async move {
-            match call("POST", &url, Some(body)).await {
+            match send::<Created>("POST", &url, &body).await {
                 Ok(v) => {
-                    frame_id.set(text(&v, "id"));
+                    frame_id.set(v.id.to_string());
                     name.set(String::new());
-                    result.set(Some(Ok("Kodeskjemaet er laget.".into())));
+                    chosen.set(Vec::new());
+                    // The form has done its job: fold it away.
+                    if let Some(d) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("nytt-kodeskjema"))
+                    {
+                        let _ = d.remove_attribute("open");
+                    }
+                    result.set(Some(Ok(format!(
+                        "Kodeskjemaet «{}» er laget. Legg til koder nedenfor.",
+                        body.name
+                    ))));
                     reload.update(|r| *r += 1);
+                    crate::route::focus_later("kode-navn".into());
                 }
                 Err(e) => result.set(Some(Err(e))),
             }
@@ -76,13 +101,18 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
     let description = RwSignal::new(String::new());
     let add_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body =
-            json!({"label": label.get_untracked(), "description": description.get_untracked()});
+        let body = NewCode {
+            label: label.get_untracked(),
+            description: description.get_untracked(),
+        };
         let url = format!("{}/{}/codes", base.get_value(), frame_id.get_untracked());
         spawn_local(async move {
-            match call("POST", &url, Some(body)).await {
+            match send::<Created>("POST", &url, &body).await {
                 Ok(v) => {
-                    result.set(Some(Ok(format!("Kode {} er lagt til.", text(&v, "id")))));
+                    result.set(Some(Ok(format!(
+                        "Kode {} «{}» er lagt til.",
+                        v.id, body.label
+                    ))));
                     label.set(String::new());
                     description.set(String::new());
                     reload.update(|r| *r += 1);
@@ -91,14 +121,23 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
             }
         });
     };
-    let assign = move |respondent: String, item: String, code: i64, on: bool, passage: String| {
+    let assign = move |body: Assignment, code_label: String| {
         let frame_url = format!("{}/{}", base.get_value(), frame_id.get_untracked());
         let url = format!("{frame_url}/assignments");
-        let body = json!({"respondent": respondent, "item": item, "code": code, "on": on, "passage": passage});
         spawn_local(async move {
-            match call("POST", &url, Some(body)).await {
+            match send_only(&url, &body).await {
                 Ok(_) => {
-                    if let Ok(v) = call("GET", &frame_url, None).await {
+                    ticked.set(format!(
+                        "Kode {} «{code_label}» {} svaret fra {}.",
+                        body.code,
+                        if body.on {
+                            "er gitt"
+                        } else {
+                            "er tatt bort fra"
+                        },
+                        body.respondent
+                    ));
+                    if let Ok(v) = get::<FrameView>(&frame_url).await {
                         codes_view.set(code_table(&v));
                     }
                 }
@@ -114,45 +153,56 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
             None => view! { <p class="status">"Henter kodeskjemaene …"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
             Some(Ok(v)) => {
-                let frames = v["frames"].as_array().cloned().unwrap_or_default();
-                let items = v["items"].as_array().cloned().unwrap_or_default();
+                let frames = v.frames;
+                let items = StoredValue::new(v.items);
                 view! {
                     {(!frames.is_empty()).then(|| view! {
                         <div class="field">
                             <label for="kodeskjema">"Kodeskjema"</label>
                             <select id="kodeskjema" prop:value=move || frame_id.get()
                                 on:change=move |ev| frame_id.set(event_target_value(&ev))>
-                                {frames.iter().map(|f| view! { <option value=text(f, "id")>{text(f, "name")}</option> }).collect_view()}
+                                {frames.iter().map(|f| view! { <option value=f.id.to_string()>{format!("{} ({})", f.name, f.items.join(", "))}</option> }).collect_view()}
                             </select>
                         </div>
                     })}
-                    <details class="new-frame">
+                    <details class="new-frame" id="nytt-kodeskjema">
                         <summary>"Nytt kodeskjema"</summary>
                         <form class="stack" on:submit=create>
                             <label for="skjema-navn">"Navn"</label>
                             <input id="skjema-navn" type="text" required prop:value=move || name.get()
                                 on:input=move |ev| name.set(event_target_value(&ev)) />
+                            <label for="skjema-sok">"Finn spørsmål (nummer eller tekst)"</label>
+                            <input id="skjema-sok" type="search" prop:value=move || search.get()
+                                on:input=move |ev| search.set(event_target_value(&ev)) />
                             <fieldset class="items">
-                                <legend>"Fritekstspørsmål som kodes"</legend>
-                                {items.into_iter().map(|i| {
-                                    let id = text(&i, "id");
-                                    let box_id = format!("skjema-{}", id.replace([':', '.'], "-"));
-                                    let value = id.clone();
-                                    let for_id = box_id.clone();
-                                    view! {
-                                        <label for=for_id>
-                                            <input id=box_id type="checkbox" on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                chosen.update(|c| {
-                                                    c.retain(|x| *x != value);
-                                                    if on { c.push(value.clone()); }
-                                                });
-                                            } />
-                                            {format!("{id}: {}", text(&i, "text"))}
-                                        </label>
-                                    }
-                                }).collect_view()}
+                                <legend>"Fritekstspørsmål som kodes (antall svar i utvalget)"</legend>
+                                {move || {
+                                    let q = super::fold(&search.get());
+                                    items.with_value(|items| items.iter().filter(|i| {
+                                        q.is_empty() || super::fold(&i.id).contains(&q) || super::fold(&i.text).contains(&q)
+                                    }).map(|i| {
+                                        let id = i.id.clone();
+                                        let box_id = format!("skjema-{}", id.replace([':', '.'], "-"));
+                                        let (value, value2) = (id.clone(), id.clone());
+                                        let for_id = box_id.clone();
+                                        view! {
+                                            <label for=for_id>
+                                                <input id=box_id type="checkbox"
+                                                    prop:checked=move || chosen.with(|c| c.contains(&value2))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        chosen.update(|c| {
+                                                            c.retain(|x| *x != value);
+                                                            if on { c.push(value.clone()); }
+                                                        });
+                                                    } />
+                                                {format!("{id}: {} ({})", i.text, i.answers)}
+                                            </label>
+                                        }
+                                    }).collect_view())
+                                }}
                             </fieldset>
+                            <p>{move || chosen.with(|c| if c.is_empty() { "Ingen spørsmål valgt.".to_owned() } else { format!("Valgt: {}", c.join(", ")) })}</p>
                             <button type="submit">"Lag kodeskjema"</button>
                         </form>
                     </details>
@@ -162,9 +212,8 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
         {move || frame.get().map(|f| match f {
             Err(e) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
             Ok(f) => {
-                let codes: Vec<(i64, String)> = f["codes"].as_array().cloned().unwrap_or_default()
-                    .iter().map(|c| (c["code"].as_i64().unwrap_or(0), text(c, "label"))).collect();
-                let answers = f["answers"].as_array().cloned().unwrap_or_default();
+                let codes: Vec<(i32, String)> = f.codes.iter().map(|c| (c.code, c.label.clone())).collect();
+                let answers = f.answers;
                 view! {
                     <div class="scroll" tabindex="0" role="region" aria-label="Koder" inner_html=move || codes_view.get()></div>
                     <form class="crosstab-form" on:submit=add_code>
@@ -181,29 +230,37 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
                         <div class="field wide"><button type="submit">"Legg til kode"</button></div>
                     </form>
                     <h3>{format!("Svar ({})", answers.len())}</h3>
+                    <p class="status" role="status" aria-live="polite">{move || ticked.get()}</p>
                     <ol class="answers">
                         {answers.into_iter().enumerate().map(|(n, a)| {
                             let passage = RwSignal::new(String::new());
-                            let (respondent, item) = (text(&a, "respondent"), text(&a, "item"));
-                            let given: Vec<i64> = a["codes"].as_array().cloned().unwrap_or_default().iter().filter_map(Value::as_i64).collect();
                             let passage_id = format!("utdrag-{n}");
+                            let context = [a.municipality.as_str(), a.service_type.as_str(), a.size_class.as_str(), a.item.as_str()]
+                                .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
                             view! {
                                 <li class="answer">
-                                    <p class="context">{format!("{} · {} · {} · {}", text(&a, "attribution"), text(&a, "service_type"), text(&a, "size_class"), item)}</p>
-                                    <blockquote>{text(&a, "text")}</blockquote>
+                                    <p class="context">{format!("{context} (siteres som «{}»)", a.attribution)}</p>
+                                    <blockquote>{a.text.clone()}</blockquote>
                                     <label for=passage_id.clone()>"Utdrag som kodes (valgfritt)"</label>
                                     <input id=passage_id type="text" prop:value=move || passage.get()
                                         on:input=move |ev| passage.set(event_target_value(&ev)) />
                                     <div class="codes">
                                         {codes.iter().map(|(code, label)| {
-                                            let (r, i, code) = (respondent.clone(), item.clone(), *code);
+                                            let (r, i, code, label) = (a.respondent.clone(), a.item.clone(), *code, label.clone());
                                             let box_id = format!("kode-{n}-{code}");
                                             let for_id = box_id.clone();
+                                            let text = format!("{code} {label}");
                                             view! {
                                                 <label for=for_id>
-                                                    <input id=box_id type="checkbox" checked=given.contains(&code)
-                                                        on:change=move |ev| assign(r.clone(), i.clone(), code, event_target_checked(&ev), passage.get_untracked()) />
-                                                    {format!("{code} {label}")}
+                                                    <input id=box_id type="checkbox" checked=a.codes.contains(&code)
+                                                        on:change=move |ev| assign(Assignment {
+                                                            respondent: r.clone(),
+                                                            item: i.clone(),
+                                                            code,
+                                                            on: event_target_checked(&ev),
+                                                            passage: Some(passage.get_untracked()).filter(|p| !p.trim().is_empty()),
+                                                        }, label.clone()) />
+                                                    {text}
                                                 </label>
                                             }
                                         }).collect_view()}
@@ -219,41 +276,35 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// The codes of a frame with counts by group and the quotes under each.
-fn code_table(frame: &Value) -> String {
-    let codes = frame["codes"].as_array().cloned().unwrap_or_default();
-    if codes.is_empty() {
+/// The codes of a frame with counts by service type and size class, and
+/// the quotes under each.
+fn code_table(frame: &FrameView) -> String {
+    if frame.codes.is_empty() {
         return "<p>Ingen koder ennå. Legg til den første nedenfor.</p>".into();
     }
     let mut h = String::from(
-        "<table class=\"rates list\" id=\"koder\"><caption>Koder</caption><thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Beskrivelse</th><th scope=\"col\">Antall svar</th><th scope=\"col\">Etter gruppe</th><th scope=\"col\">Sitater</th></tr></thead><tbody>",
+        "<table class=\"rates list\" id=\"koder\"><caption>Koder</caption><thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Beskrivelse</th><th scope=\"col\">Antall svar</th><th scope=\"col\">Etter tjenestetype</th><th scope=\"col\">Etter kommunestørrelse</th><th scope=\"col\">Sitater</th></tr></thead><tbody>",
     );
-    for c in &codes {
-        let groups: Vec<String> = c["by_group"]
-            .as_object()
-            .into_iter()
-            .flatten()
+    let counts = |m: &std::collections::BTreeMap<String, usize>| {
+        m.iter()
             .map(|(g, n)| format!("{g}: {n}"))
-            .collect();
-        let quotes: String = c["quotes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|q| {
-                format!(
-                    "<li>«{}» ({})</li>",
-                    esc(&text(q, "text")),
-                    esc(&text(q, "attribution"))
-                )
-            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    for c in &frame.codes {
+        let quotes: String = c
+            .quotes
+            .iter()
+            .map(|q| format!("<li>«{}» ({})</li>", esc(&q.text), esc(&q.attribution)))
             .collect();
         h.push_str(&format!(
-            "<tr><th scope=\"row\">{} {}</th><td>{}</td><td class=\"count\">{}</td><td>{}</td><td><ul>{quotes}</ul></td></tr>",
-            esc(&text(c, "code")),
-            esc(&text(c, "label")),
-            esc(&text(c, "description")),
-            esc(&text(c, "count")),
-            esc(&groups.join("; ")),
+            "<tr><th scope=\"row\">{} {}</th><td>{}</td><td class=\"count\">{}</td><td>{}</td><td>{}</td><td><ul>{quotes}</ul></td></tr>",
+            c.code,
+            esc(&c.label),
+            esc(&c.description),
+            c.count,
+            esc(&counts(&c.by_service_type)),
+            esc(&counts(&c.by_size_class)),
         ));
     }
     h.push_str("</tbody></table>");

@@ -1,11 +1,12 @@
 //! The cross-tab builder and the codebook browser of the researchers' area.
 
+use api::research::{Crosstab, VariableOrigin, VariableView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use survey_definitions::Codebook;
 
-use super::super::{call, text};
-use super::{enc, param, percent, set_address};
+use super::super::get;
+use super::{enc, fold, param, percent, set_address};
 use crate::format::esc;
 
 /// The choice of a table, as the address and the API take it.
@@ -91,19 +92,6 @@ fn kind_name(kind: &str) -> &str {
     }
 }
 
-/// Lower case for searching: ASCII and æ, ø, å (a full Unicode fold would
-/// bring its tables into the download).
-fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'Æ' => 'æ',
-            'Ø' => 'ø',
-            'Å' => 'å',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
 fn test_name(name: &str) -> &str {
     match name {
         "chi2" => "Kjikvadrattest",
@@ -132,9 +120,9 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
         start.by.clone()
     });
     let shown: RwSignal<Option<Choice>> = RwSignal::new(None);
-    let table: RwSignal<Option<Result<Value, String>>> = RwSignal::new(None);
-    let codebook: RwSignal<Option<Value>> = RwSignal::new(None);
-    let variables: RwSignal<Option<Value>> = RwSignal::new(None);
+    let table: RwSignal<Option<Result<Crosstab, String>>> = RwSignal::new(None);
+    let codebook: RwSignal<Option<Codebook>> = RwSignal::new(None);
+    let variables: RwSignal<Option<Vec<VariableView>>> = RwSignal::new(None);
     let query = RwSignal::new(String::new());
     // «Bruk» in either codebook table puts that variable in the form.
     let pick = move |ev: leptos::ev::MouseEvent| {
@@ -153,9 +141,9 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
     };
     {
         let url = format!("/api/rounds/{}/codebook", enc(&round));
-        spawn_local(async move { codebook.set(call("GET", &url, None).await.ok()) });
+        spawn_local(async move { codebook.set(get(&url).await.ok()) });
         let url = format!("/api/research/rounds/{}/variables", enc(&round));
-        spawn_local(async move { variables.set(call("GET", &url, None).await.ok()) });
+        spawn_local(async move { variables.set(get(&url).await.ok()) });
     }
     let base = format!("/api/research/rounds/{}/crosstab", enc(&round));
     {
@@ -166,7 +154,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
             let url = format!("{base}?{}", choice.api());
             table.set(None);
             spawn_local(async move {
-                let got = call("GET", &url, None).await;
+                let got = get::<Crosstab>(&url).await;
                 let ok = got.is_ok();
                 table.set(Some(got));
                 if ok {
@@ -229,7 +217,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                 <input id="variabel" type="text" list="variabler" autocomplete="off" required
                     prop:value=move || item.get() on:input=move |ev| item.set(event_target_value(&ev)) />
                 <datalist id="variabler">
-                    {move || codebook.get().map(options)}
+                    {move || codebook.with(|c| c.as_ref().map(options))}
                 </datalist>
             </div>
             {select("etter", "Etter", by, &[
@@ -274,7 +262,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
         }}
         <details class="codebook" on:click=pick>
             <summary>"Kodebok: alle spørsmål og begreper"</summary>
-            {move || codebook.get().map(|c| view! { <Codebook codebook=c query=query /> })}
+            {move || codebook.get().map(|c| view! { <CodebookTable codebook=c query=query /> })}
             <h3>"Harmoniserte, avledede og kodede variabler"</h3>
             <div class="scroll" tabindex="0" role="region" aria-label="Avledede variabler"
                 inner_html=move || variables.get().map(|v| derived_table(&v, &fold(&query.get()))).unwrap_or_default()></div>
@@ -283,15 +271,13 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
 }
 
 /// Variable suggestions: concepts first (both branches joined), then items.
-fn options(codebook: Value) -> impl IntoView {
+fn options(codebook: &Codebook) -> impl IntoView + use<> {
     let mut out: Vec<(String, String)> = Vec::new();
-    if let Some(concepts) = codebook["concepts"].as_object() {
-        for (key, c) in concepts {
-            out.push((key.clone(), format!("Begrep: {}", text(c, "label"))));
-        }
+    for (key, c) in &codebook.survey.concepts {
+        out.push((key.clone(), format!("Begrep: {}", c.label)));
     }
-    for i in codebook["items"].as_array().cloned().unwrap_or_default() {
-        out.push((text(&i, "id"), text(&i, "text")));
+    for i in &codebook.items {
+        out.push((i.id.clone(), i.text.clone()));
     }
     out.into_iter()
         .map(|(value, label)| view! { <option value=value>{label}</option> })
@@ -300,31 +286,28 @@ fn options(codebook: Value) -> impl IntoView {
 
 /// The table, tests, warnings, chart and downloads of a cross-tab, as
 /// HTML (static once fetched: a string keeps the download small).
-fn result(t: &Value, file: &str) -> String {
+fn result(t: &Crosstab, file: &str) -> String {
     let url = |ext: &str| esc(&file.replacen("{}", ext, 1));
-    let groups = t["groups"].as_array().cloned().unwrap_or_default();
-    let categories = t["categories"].as_array().cloned().unwrap_or_default();
-    let by = text(t, "by_label");
-    let caption = if by.is_empty() {
-        text(t, "label")
+    let caption = if t.by_label.is_empty() {
+        t.label.clone()
     } else {
-        let mut chars = by.chars();
+        let mut chars = t.by_label.chars();
         let lower_first: String = chars
             .next()
             .map(|c| fold(&c.to_string()))
             .unwrap_or_default()
             + chars.as_str();
-        format!("{} etter {lower_first}", text(t, "label"))
+        format!("{} etter {lower_first}", t.label)
     };
     let mut h = format!(
         "<h3 id=\"krysstabell-tittel\" tabindex=\"-1\">{0}</h3><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Krysstabellen\"><table class=\"rates\" id=\"krysstabell\" aria-labelledby=\"krysstabell-tittel\"><thead><tr><th scope=\"col\">Kategori</th>",
         esc(&caption)
     );
-    for g in &groups {
+    for g in &t.groups {
         h.push_str(&format!(
             "<th scope=\"col\">{} (n = {})</th>",
-            esc(&text(g, "label")),
-            esc(&text(g, "n"))
+            esc(&g.label),
+            g.n
         ));
     }
     h.push_str("</tr></thead><tbody>");
@@ -335,72 +318,74 @@ fn result(t: &Value, file: &str) -> String {
         }
         h.push_str("</tr>");
     };
-    if t["kind"] == "numeric" {
-        let s = t["summaries"].as_array().cloned().unwrap_or_default();
-        for (label, key) in [
-            ("Gjennomsnitt", "mean"),
-            ("Median", "median"),
-            ("Sum", "sum"),
-        ] {
-            row(
-                label,
-                s.iter()
-                    .map(|x| {
-                        x[key]
-                            .as_f64()
-                            .map_or("–".into(), |v| format!("{v:.1}").replace('.', ","))
-                    })
-                    .collect(),
-            );
+    let decimal = |v: f64| {
+        if v.is_finite() {
+            format!("{v:.1}").replace('.', ",")
+        } else {
+            "–".into()
         }
+    };
+    if t.kind == api::research::Kind::Numeric {
+        let s = &t.summaries;
+        row("Gjennomsnitt", s.iter().map(|x| decimal(x.mean)).collect());
+        row("Median", s.iter().map(|x| decimal(x.median)).collect());
+        row("Sum", s.iter().map(|x| decimal(x.sum)).collect());
     } else {
-        for (r, c) in categories.iter().enumerate() {
-            let cells = (0..groups.len())
-                .map(
-                    |g| match (t["counts"][r][g].as_u64(), t["percents"][r][g].as_f64()) {
+        for (r, c) in t.categories.iter().enumerate() {
+            let cells = (0..t.groups.len())
+                .map(|g| {
+                    let count = t
+                        .counts
+                        .get(r)
+                        .and_then(|row| row.get(g))
+                        .copied()
+                        .flatten();
+                    let p = t
+                        .percents
+                        .get(r)
+                        .and_then(|row| row.get(g))
+                        .copied()
+                        .flatten();
+                    match (count, p) {
                         (Some(count), Some(p)) => format!("{} ({count})", percent(Some(p))),
                         (Some(count), None) => count.to_string(),
                         _ => "–".into(),
-                    },
-                )
+                    }
+                })
                 .collect();
-            row(&text(c, "label"), cells);
+            row(&c.label, cells);
         }
     }
     h.push_str("</tbody></table></div>");
-    let (not_asked, unanswered) =
-        groups
-            .iter()
-            .filter(|g| g["key"] != "total")
-            .fold((0, 0), |(a, b), g| {
-                (
-                    a + g["not_asked"].as_u64().unwrap_or(0),
-                    b + g["unanswered"].as_u64().unwrap_or(0),
-                )
-            });
+    let (not_asked, unanswered) = t
+        .groups
+        .iter()
+        .filter(|g| g.key != "total")
+        .fold((0, 0), |(a, b), g| (a + g.not_asked, b + g.unanswered));
     h.push_str(&format!(
         "<p id=\"krysstabell-n\">n = {}. {} ikke spurt (spørsmålet ble ikke vist dem), {} ikke besvart. {} {}. Registerår {}.</p><ul class=\"tests\">",
-        esc(&text(t, "n")),
+        t.n,
         not_asked,
         unanswered,
-        esc(text(t, "unit_description").trim_end_matches('.')),
-        esc(&text(t, "sample_description")),
-        esc(&text(t, "registry_year"))
+        esc(t.unit_description.trim_end_matches('.')),
+        esc(&t.sample_description),
+        t.registry_year
     ));
-    for x in t["tests"].as_array().into_iter().flatten() {
-        if x["name"] == "fisher" && !x["category"].is_null() {
+    let mut shown = 0;
+    for x in &t.tests {
+        if x.name == "fisher" && x.category.is_some() {
             continue;
         }
-        let category = x["category"]
-            .as_i64()
-            .and_then(|code| categories.iter().find(|c| c["code"] == code))
-            .map(|c| format!(" – {}", text(c, "label")))
+        shown += 1;
+        let category = x
+            .category
+            .and_then(|code| t.categories.iter().find(|c| c.code == code))
+            .map(|c| format!(" – {}", c.label))
             .unwrap_or_default();
-        let effect = x["effect_size"]
-            .as_f64()
+        let effect = Some(x.effect_size)
             .filter(|e| e.is_finite())
             .map(|e| {
-                let name = match x["effect_size_name"].as_str().unwrap_or("") {
+                let name = match x.effect_size_name.as_str() {
                     "cramers_v" => "Cramérs V",
                     "epsilon_squared" => "ε²",
                     other => other,
@@ -410,19 +395,22 @@ fn result(t: &Value, file: &str) -> String {
             .unwrap_or_default();
         h.push_str(&format!(
             "<li>{}{}: {}{}</li>",
-            test_name(x["name"].as_str().unwrap_or("")),
+            test_name(&x.name),
             esc(&category),
-            esc(&text(x, "p_text")),
+            esc(&x.p_text),
             esc(&effect)
         ));
     }
-    h.push_str("</ul><ul class=\"warnings\">");
-    for w in t["warnings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
+    h.push_str("</ul>");
+    if shown > 1 {
+        // One test per option: by chance alone about one in twenty is
+        // below 0.05, as the report's readers should be reminded.
+        h.push_str(&format!(
+            "<p class=\"caution\">Merk: Her er {shown} tester, én per svaralternativ. Med mange tester blir noen «signifikante» ved en tilfeldighet (omtrent én av tjue ved p < 0,05); vurder en strengere grense, for eksempel 0,05 / {shown} (Bonferroni).</p>"
+        ));
+    }
+    h.push_str("<ul class=\"warnings\">");
+    for w in &t.warnings {
         h.push_str(&format!("<li>Advarsel: {}</li>", esc(w)));
     }
     h.push_str(&format!(
@@ -437,9 +425,7 @@ fn result(t: &Value, file: &str) -> String {
 
 /// Every item and concept, searchable by text, id or variable name.
 #[component]
-fn Codebook(codebook: Value, query: RwSignal<String>) -> impl IntoView {
-    let items = codebook["items"].as_array().cloned().unwrap_or_default();
-    let concepts = codebook["concepts"].clone();
+fn CodebookTable(codebook: Codebook, query: RwSignal<String>) -> impl IntoView {
     view! {
         <label for="kodebok-sok">"Søk (tekst, nummer eller variabelnavn)"</label>
         <input id="kodebok-sok" type="search" prop:value=move || query.get()
@@ -447,24 +433,25 @@ fn Codebook(codebook: Value, query: RwSignal<String>) -> impl IntoView {
         <div inner_html=move || {
             let q = fold(&query.get());
             let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Del</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th><th scope=\"col\">Bruk</th></tr></thead><tbody>");
-            let hits = items.iter().filter(|i| {
-                q.is_empty() || [text(i, "id"), text(i, "variable"), text(i, "text"), text(i, "concept")]
+            let hits = codebook.items.iter().filter(|i| {
+                q.is_empty() || [i.id.as_str(), i.variable.as_str(), i.text.as_str(), i.concept.as_deref().unwrap_or_default()]
                     .iter().any(|s| fold(s).contains(&q))
             }).take(60);
             for i in hits {
-                let codes: Vec<String> = i["options"].as_array().into_iter().flatten()
-                    .map(|o| format!("{} = {}", text(o, "code"), text(o, "label"))).collect();
-                let concept = text(i, "concept");
-                let concept_text = if concept.is_empty() { String::new() } else {
-                    format!("{concept} ({})", text(&concepts[&concept], "variable"))
-                };
+                let codes: Vec<String> = i.options.iter().chain(&i.rows)
+                    .map(|o| format!("{} = {}", o.code, o.label)).collect();
+                let concept_text = i.concept.as_ref().map(|c| {
+                    let variable = codebook.survey.concepts.get(c).map(|k| k.variable.as_str()).unwrap_or_default();
+                    format!("{c} ({variable})")
+                }).unwrap_or_default();
                 // A concept joins both branches: use it where there is one.
-                let usable = if concept.is_empty() { text(i, "id") } else { concept.clone() };
+                let usable = i.concept.clone().unwrap_or_else(|| i.id.clone());
+                let shown_when = i.relevant_text.as_deref().or(i.relevant.as_deref()).unwrap_or("alltid");
                 h.push_str(&format!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td><td><button type=\"button\" data-bruk=\"{}\">Bruk {}</button></td></tr>",
-                    esc(&text(i, "id")), esc(&text(i, "section")), esc(&text(i, "variable")), esc(&text(i, "text")),
-                    kind_name(&text(i, "kind")), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
-                    esc(&text(i, "relevant")), esc(&concept_text), esc(&usable), esc(&usable)
+                    esc(&i.id), esc(&i.section), esc(&i.variable), esc(&i.text),
+                    kind_name(&i.kind), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
+                    esc(shown_when), esc(&concept_text), esc(&usable), esc(&usable)
                 ));
             }
             h.push_str("</tbody></table></div>");
@@ -475,34 +462,29 @@ fn Codebook(codebook: Value, query: RwSignal<String>) -> impl IntoView {
 
 /// The variables analysis adds to the questionnaire's items: concepts
 /// (both branches joined), derived variables and coded free text.
-fn derived_table(variables: &Value, query: &str) -> String {
+fn derived_table(variables: &[VariableView], query: &str) -> String {
     let mut h = String::from(
         "<table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Variabel</th><th scope=\"col\">Hva</th><th scope=\"col\">Etikett</th><th scope=\"col\">Verdier</th><th scope=\"col\">Bruk</th></tr></thead><tbody>",
     );
-    for v in variables.as_array().into_iter().flatten() {
-        if !query.is_empty()
-            && ![text(v, "name"), text(v, "label")]
-                .iter()
-                .any(|s| fold(s).contains(query))
-        {
+    for v in variables {
+        if !query.is_empty() && ![&v.name, &v.label].iter().any(|s| fold(s).contains(query)) {
             continue;
         }
-        let what = match v["source"]["from"].as_str().unwrap_or("") {
-            "concept" => "begrep (grenene samlet)",
-            "derived" => "avledet",
-            "coded" => "kodet fritekst",
-            _ => continue,
+        let what = match v.origin {
+            VariableOrigin::Concept => "begrep (grenene samlet)",
+            VariableOrigin::Derived => "avledet",
+            VariableOrigin::Coded => "kodet fritekst",
+            VariableOrigin::Key | VariableOrigin::Item => continue,
         };
-        let values: Vec<String> = v["value_labels"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|p| format!("{} = {}", p[0], p[1].as_str().unwrap_or("")))
+        let values: Vec<String> = v
+            .value_labels
+            .iter()
+            .map(|(code, label)| format!("{code} = {label}"))
             .collect();
         h.push_str(&format!(
             "<tr><td>{0}</td><td>{what}</td><td>{1}</td><td>{2}</td><td><button type=\"button\" data-bruk=\"{0}\">Bruk {0}</button></td></tr>",
-            esc(&text(v, "name")),
-            esc(&text(v, "label")),
+            esc(&v.name),
+            esc(&v.label),
             esc(&values.join("; "))
         ));
     }
