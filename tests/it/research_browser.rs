@@ -142,6 +142,9 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
 
         // Cleaning: the probable duplicate is dropped with a reason; n follows.
         s.expect_text(".cleaning", "100 % like svar").await;
+        // Each row says who it is from, and a duplicate says how it differs.
+        s.expect_text(".cleaning", "importert, ").await;
+        s.expect_text(".cleaning", "Alle svar er like som i").await;
         let row = "//table[contains(@class,'cleaning')]//tr[contains(., '100 % like svar')]/th";
         let key = s.c.find(fantoccini::Locator::XPath(row)).await.unwrap().text().await.unwrap();
         s.click(&format!("#rens-svar option[value='{key}']")).await;
@@ -156,14 +159,15 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
         s.type_into("#skjema-navn", "Suksessfaktorer").await;
         s.click("#skjema-1-19").await;
         s.c.find(fantoccini::Locator::XPath("//button[.='Lag kodeskjema']")).await.unwrap().click().await.unwrap();
-        s.expect_text(".coding [role='status']", "Kodeskjemaet er laget.").await;
+        s.expect_text(".coding [role='status']", "Kodeskjemaet «Suksessfaktorer» er laget.").await;
         s.type_into("#kode-navn", "Relasjon og tillit").await;
         s.type_into("#kode-beskrivelse", "Tillit og kontinuitet").await;
         s.c.find(fantoccini::Locator::XPath("//button[.='Legg til kode']")).await.unwrap().click().await.unwrap();
-        s.expect_text(".coding [role='status']", "Kode 1 er lagt til.").await;
+        s.expect_text(".coding [role='status']", "Kode 1 «Relasjon og tillit» er lagt til.").await;
         for (n, want) in [(0, "1"), (1, "2"), (2, "3")] {
             s.click(&format!("#kode-{n}-1")).await;
             s.expect_text("#koder td.count", want).await;
+            s.expect_text(".coding p[aria-live='polite']", "Kode 1 «Relasjon og tillit» er gitt svaret fra").await;
         }
         assert_eq!(s.focused_id().await.as_deref(), Some("kode-2-1"), "the ticked box keeps its focus");
         s.expect_text("#koder", "(en ").await;

@@ -23,7 +23,7 @@ pub struct ResearchRound {
 /// A round's sample and response rate (`GET …/summary`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RoundSummary {
+pub struct ResearchSummary {
     /// `analysable` or `submitted`.
     pub sample: String,
     /// The sample in Norwegian.

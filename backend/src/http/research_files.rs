@@ -40,18 +40,18 @@ pub async fn rounds(
 /// `GET /api/research/rounds/{survey}/summary`: the sample, its n, the
 /// registry year, and the response rate by county and by size class with
 /// the municipalities not answered.
-#[utoipa::path(get, path = "/api/research/rounds/{survey}/summary", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, body = api::research::RoundSummary), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
+#[utoipa::path(get, path = "/api/research/rounds/{survey}/summary", tag = "research", params(("survey" = String, Path), SampleQuery), responses((status = 200, body = api::research::ResearchSummary), (status = 401, body = crate::http::openapi::ErrorResponse), (status = 403, body = crate::http::openapi::ErrorResponse), (status = 404, body = crate::http::openapi::ErrorResponse)))]
 pub async fn summary(
     State(state): State<AppState>,
     _: Researcher,
     Path(survey): Path<String>,
     ApiQuery(query): ApiQuery<SampleQuery>,
-) -> Result<Json<api::research::RoundSummary>, ApiError> {
+) -> Result<Json<api::research::ResearchSummary>, ApiError> {
     use analysis::response_rate::{RateBy, response_rate};
     let s = sample(query.sample.as_deref())?;
     let c = crate::db::analysis::cleaned(&state.db, &survey, s).await?;
     let rate = |by| response_rate(&c.dataset, &c.roles, &c.cleaning, &c.data.registry, by);
-    Ok(Json(api::research::RoundSummary {
+    Ok(Json(api::research::ResearchSummary {
         sample: s.name().to_owned(),
         sample_description: s.description().to_owned(),
         registry_year: c.dataset.registry_year,

@@ -16,7 +16,7 @@ mod coding;
 mod crosstab;
 
 use api::research::{
-    CleaningState, DecisionRequest, Flagged, ResearchRound, ResponseRate, RoundSummary,
+    CleaningState, DecisionRequest, Flagged, ResearchRound, ResearchSummary, ResponseRate,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -107,7 +107,7 @@ pub(super) fn Workspace() -> impl IntoView {
 /// The sample, n, registry year and response rates of a round.
 #[component]
 fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
-    let data: RwSignal<Option<Result<RoundSummary, String>>> = RwSignal::new(None);
+    let data: RwSignal<Option<Result<ResearchSummary, String>>> = RwSignal::new(None);
     let sample = RwSignal::new(param("utvalg").unwrap_or_else(|| "analysable".into()));
     let url = round.clone();
     Effect::new(move |_| {

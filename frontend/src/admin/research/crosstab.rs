@@ -224,7 +224,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                 ("service-type", "Tjenestetype"),
                 ("size-class", "Kommunestørrelse (SSB)"),
                 ("county", "Fylke"),
-                ("branch", "Svar på om kommunen har oppsøkende arbeid"),
+                ("branch", "Gren (svaret på inngangsspørsmålet)"),
                 ("none", "Ingen gruppering (alle)"),
             ])}
             <div class="field">
@@ -235,7 +235,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
             {select("enhet", "Enhet", unit, &[
                 ("respondent", "Respondenter (én per tjeneste)"),
                 ("municipality-once", "Kommuner, hver telt én gang"),
-                ("municipality-every", "Kommuner, under hver tjenestetype de har oppgitt"),
+                ("municipality-every", "Kommuner, under hver gruppe de har svar i"),
             ])}
             {select("utvalg", "Utvalg", sample, &[
                 ("analysable", "Alle analyserbare (også ikke innsendte)"),
