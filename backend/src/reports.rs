@@ -51,13 +51,12 @@ pub fn declared_report(
 
 /// Writes the round's report (its shipped report file, else every item)
 /// into a temporary folder and returns that folder as one ZIP.
-pub fn build(c: &Cleaned) -> Result<Vec<u8>, Error> {
+pub fn build(c: &Cleaned, progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<u8>, Error> {
     let dir = tempfile::tempdir().map_err(Error::io("creating a folder for the report"))?;
     let out = dir.path();
-    let mut progress = |_: usize, _: usize| {};
     match survey_definitions::shipped_report(&c.data.definition.survey.id) {
         Some(src) => {
-            declared_report(c, "report file", src, out, (None, false), &mut progress)?;
+            declared_report(c, "report file", src, out, (None, false), progress)?;
         }
         None => {
             let options = analysis::report::ReportOptions {
@@ -72,7 +71,7 @@ pub fn build(c: &Cleaned) -> Result<Vec<u8>, Error> {
                 &c.roles,
                 &c.cleaning,
                 &options,
-                &mut progress,
+                progress,
             )?;
         }
     }
@@ -83,6 +82,11 @@ pub fn build(c: &Cleaned) -> Result<Vec<u8>, Error> {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     let fail = |e: zip::result::ZipError| Error::Config(format!("writing the ZIP: {e}"));
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    zip.start_file("rapport/LESMEG.txt", options)
+        .map_err(fail)?;
+    zip.write_all(readme(c, &names).as_bytes())
+        .map_err(Error::io("writing the ZIP"))?;
     for (name, path) in files {
         zip.start_file(format!("rapport/{name}"), options)
             .map_err(fail)?;
@@ -91,6 +95,57 @@ pub fn build(c: &Cleaned) -> Result<Vec<u8>, Error> {
             .map_err(Error::io("writing the ZIP"))?;
     }
     Ok(zip.finish().map_err(fail)?.into_inner())
+}
+
+/// What the ZIP holds, in Norwegian, for whoever opens it first.
+fn readme(c: &Cleaned, names: &[&str]) -> String {
+    let count = |f: &dyn Fn(&str) -> bool| names.iter().filter(|n| f(n)).count();
+    let what = |name: &str| -> &str {
+        match name {
+            "rapport.html" => {
+                "rapporten som nettside: figurene og tabellene i rapportens rekkefølge, med tester og tall fra 2025 ved siden av"
+            }
+            "tabeller.xlsx" => {
+                "alle tabellene i én Excel-fil, ett ark per figur eller tabell, med innholdsark først"
+            }
+            "index.json" => {
+                "innholdsliste for programmer: hver figur med tittel, n, enhet og filnavn"
+            }
+            "tabeller.json" => "tabellene som JSON, for programmer",
+            "data.sps" => {
+                "SPSS-syntaks som leser data.csv med variabel- og verdietiketter og manglende verdier"
+            }
+            "data-excel.csv" => "dataene med semikolon og desimalkomma, for norsk Excel",
+            "kodebok.csv" => "kodeboken: hver variabel med etikett og koder",
+            "data.csv" => "dataene (UTF-8, komma), én rad per svar",
+            _ => "",
+        }
+    };
+    let mut out = format!(
+        "Rapport for {} ({})\r\n\r\nLaget av omfang. Utvalg: {} (n = {} av {} svar). Registerår {}.\r\n\r\n",
+        c.data.definition.survey.title,
+        c.data.definition.survey.id,
+        c.cleaning.sample.description(),
+        c.cleaning.included.iter().filter(|&&i| i).count(),
+        c.dataset.len(),
+        c.dataset.registry_year,
+    );
+    let figures = count(&|n: &str| n.starts_with("figurer/") && n.ends_with(".png"));
+    if figures > 0 {
+        out.push_str(&format!(
+            "figurer/  {figures} figurer, hver som SVG (skalerbar) og PNG (for Word og PowerPoint)\r\n"
+        ));
+    }
+    for name in names.iter().filter(|n| !n.contains('/')) {
+        let text = what(name);
+        if !text.is_empty() {
+            out.push_str(&format!("{name}  {text}\r\n"));
+        }
+    }
+    out.push_str(
+        "\r\nIkke spurt (spørsmålet ble ikke vist) er -8 i tallkolonnene; ubesvart er tomt.\r\n",
+    );
+    out
 }
 
 /// Every file under `dir`, with its path relative to `root` (`/`-separated).

@@ -131,6 +131,9 @@ on_both_databases! {
             (Method::GET, "/api/research/rounds/{survey}/crosstab.svg?item=gate&by=size-class", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/crosstab.png?item=gate&by=size-class", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/report.zip", None, [401, 401, 200, 200]),
+            (Method::POST, "/api/research/rounds/{survey}/report-jobs", Some(json!({})), [401, 401, 202, 202]),
+            (Method::GET, "/api/research/report-jobs/{job}", None, [401, 401, 200, 200]),
+            (Method::GET, "/api/research/report-jobs/{job}/report.zip", None, [401, 401, 200, 200]),
             (Method::GET, "/api/research/rounds/{survey}/coding", None, [401, 401, 200, 200]),
             (Method::POST, "/api/research/rounds/{survey}/coding", Some(json!({"name": "Suksessfaktorer", "items": ["1.19", "2.19"]})), [401, 401, 201, 201]),
             (Method::GET, "/api/research/rounds/{survey}/coding/{frame}", None, [401, 401, 200, 200]),
@@ -187,6 +190,7 @@ on_both_databases! {
                     .replace("{id}", &id_a.to_string())
                     .replace("{contact}", "1")
                     .replace("{frame}", "1")
+                    .replace("{job}", "1")
                     .replace("{signature}", "forged");
                 let (status, text) = call(&app, cookie, method, &path, body.as_ref()).await;
                 if status != *want {

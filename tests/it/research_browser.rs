@@ -116,9 +116,30 @@ print(json.dumps({"sheets": wb.sheetnames, "text": " ".join(str(c) for c in cell
 import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 index = json.loads(z.read("rapport/index.json"))
-print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number"]], "files": len(z.namelist())}))
+print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number"]], "files": len(z.namelist()), "readme": z.read("rapport/LESMEG.txt").decode("utf-8")}, ensure_ascii=False))
 "#, &zip);
         assert_eq!(listed["figures"].as_array().unwrap().len(), 53, "{listed}");
+        // The job behind the button counts the figures and tables as it goes.
+        let job = s.c.execute_async(r#"
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const post = await fetch(location.pathname.replace('/analyse', '') + '/api/research/rounds/korus-2025/report-jobs',
+                { method: 'POST', credentials: 'same-origin', headers: {'content-type': 'application/json'}, body: '{}' });
+              let job = await post.json();
+              const seen = [job.message];
+              while (job.state === 'running') {
+                await new Promise(r => setTimeout(r, 50));
+                job = await (await fetch('/api/research/report-jobs/' + job.id, { credentials: 'same-origin' })).json();
+                seen.push(job.message);
+              }
+              return { job, seen };
+            })().then(done, e => done('ERROR ' + e));
+        "#, vec![]).await.unwrap();
+        assert_eq!(job["job"]["state"], "ready", "{job}");
+        assert_eq!((job["job"]["done"].as_u64(), job["job"]["total"].as_u64()), (Some(56), Some(56)), "{job}");
+        assert!(job["job"]["message"].as_str().unwrap().starts_with("Rapporten er klar"), "{job}");
+        let readme = listed["readme"].as_str().unwrap();
+        assert!(readme.contains("53 figurer") && readme.contains("data.sps") && readme.contains("n = 244 av 245"), "{readme}");
 
         // The codebook: items searchable, and the variables analysis adds.
         s.click(".codebook summary").await;

@@ -383,3 +383,21 @@ pub struct VariableView {
     /// Value labels (code, label), in the source's order.
     pub value_labels: Vec<(i64, String)>,
 }
+
+/// A report being built on the server (`POST …/report-jobs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportJob {
+    /// Job id.
+    pub id: u64,
+    /// Round (survey id).
+    pub survey_id: String,
+    /// `running`, `ready` or `failed`.
+    pub state: String,
+    /// Figures and tables computed so far.
+    pub done: u64,
+    /// Figures and tables in all (0 until known).
+    pub total: u64,
+    /// What it is doing now, or why it failed (Norwegian).
+    pub message: String,
+}

@@ -5,6 +5,7 @@ pub mod auth;
 mod error;
 pub mod openapi;
 mod outreach;
+mod report_jobs;
 mod research;
 mod research_coding;
 mod research_files;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub sender: Arc<tokio::sync::Notify>,
     /// The server's secret (wave links, opt-out signatures).
     pub secret: crate::secret::ServerSecret,
+    /// Reports being built for researchers, with their progress.
+    pub report_jobs: Arc<report_jobs::ReportJobs>,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             invitations: Arc::default(),
             snapshots: Arc::default(),
             login_limiter: Arc::default(),
+            report_jobs: Arc::default(),
         }
     }
 

@@ -3,7 +3,10 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admin, auth, outreach, research, research_coding, research_files, respondent, rounds};
+use super::{
+    admin, auth, outreach, report_jobs, research, research_coding, research_files, respondent,
+    rounds,
+};
 pub use api::respondent::ErrorResponse;
 
 /// omfang's HTTP API.
@@ -43,6 +46,9 @@ pub use api::respondent::ErrorResponse;
         research_files::crosstab_svg,
         research_files::crosstab_png,
         research_files::report_zip,
+        report_jobs::start,
+        report_jobs::progress,
+        report_jobs::zip,
         research_files::decide,
         research_coding::overview,
         research_coding::create_frame,

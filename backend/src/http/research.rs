@@ -45,6 +45,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/research/rounds/{survey}/cleaning", get(cleaning))
         .route(
+            "/research/rounds/{survey}/report-jobs",
+            axum::routing::post(super::report_jobs::start),
+        )
+        .route(
+            "/research/report-jobs/{job}",
+            get(super::report_jobs::progress),
+        )
+        .route(
+            "/research/report-jobs/{job}/report.zip",
+            get(super::report_jobs::zip),
+        )
+        .route(
             "/research/rounds/{survey}/decisions",
             axum::routing::post(super::research_files::decide),
         )

@@ -82,7 +82,7 @@ pub async fn variables(
     ))
 }
 
-fn file(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+pub(super) fn file(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -204,7 +204,7 @@ pub async fn report_zip(
     let s = sample(query.sample.as_deref())?;
     let c = crate::db::analysis::cleaned(&state.db, &survey, s).await?;
     // Drawing 50-odd figures is CPU work: off the async threads.
-    let bytes = tokio::task::spawn_blocking(move || crate::reports::build(&c))
+    let bytes = tokio::task::spawn_blocking(move || crate::reports::build(&c, &mut |_, _| {}))
         .await
         .map_err(|e| crate::Error::Config(format!("building the report: {e}")))??;
     accounts::audit(

@@ -16,12 +16,13 @@ mod coding;
 mod crosstab;
 
 use api::research::{
-    CleaningState, DecisionRequest, Flagged, ResearchRound, ResearchSummary, ResponseRate,
+    CleaningState, DecisionRequest, Flagged, ReportJob, ResearchRound, ResearchSummary,
+    ResponseRate,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{get, outcome, send_only};
+use super::{get, outcome, send, send_only};
 use crate::format::esc;
 
 /// A query-string parameter of the page's address.
@@ -116,6 +117,7 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
         spawn_local(async move { data.set(Some(get(&url).await)) });
     });
     let zip = format!("/api/research/rounds/{}/report.zip", enc(&round));
+    let zip_round = round.clone();
     let zip_status = RwSignal::new(None::<Result<String, String>>);
     view! {
         <h2>"Utvalg og svarprosent"</h2>
@@ -142,26 +144,51 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
         }}
         <p>
             <button type="button" id="rapport-zip" data-href=zip.clone()
-                on:click=move |_| download_zip(zip.clone(), zip_status)>"Last ned hele rapporten (ZIP)"</button>
+                on:click=move |_| download_zip(zip_round.clone(), sample.get_untracked(), zip_status)>"Last ned hele rapporten (ZIP)"</button>
             " Figurer (SVG og PNG), tabeller (XLSX), HTML, data (CSV), kodebok og SPSS-syntaks."
         </p>
         {move || outcome(zip_status.get())}
     }
 }
 
-/// Builds the report on the server, saying so while it works, then hands
-/// the ZIP to the browser as a download.
-fn download_zip(url: String, status: RwSignal<Option<Result<String, String>>>) {
-    status.set(Some(Ok(
-        "Lager rapporten på serveren: alle figurer, tabeller og data. Det tar noen sekunder …"
-            .into(),
-    )));
+/// Waits `ms` milliseconds.
+async fn pause(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+}
+
+/// Builds the report on the server as a job, showing how far it has come
+/// (figure by figure) until it is ready, then hands the ZIP to the browser
+/// as a download. The page asks only while the job runs.
+fn download_zip(round: String, sample: String, status: RwSignal<Option<Result<String, String>>>) {
+    status.set(Some(Ok("Starter rapporten på serveren …".into())));
     spawn_local(async move {
         let got = async {
-            let resp = gloo_net::http::Request::get(&url)
-                .send()
-                .await
-                .map_err(|_| "Fikk ikke kontakt med serveren.".to_owned())?;
+            let start = format!(
+                "/api/research/rounds/{}/report-jobs?sample={}",
+                enc(&round),
+                enc(&sample)
+            );
+            let mut job: ReportJob = send("POST", &start, &serde_json::json!({})).await?;
+            while job.state == "running" {
+                status.set(Some(Ok(job.message.clone())));
+                pause(500).await;
+                job = get(&format!("/api/research/report-jobs/{}", job.id)).await?;
+            }
+            if job.state != "ready" {
+                return Err(job.message);
+            }
+            let resp = gloo_net::http::Request::get(&format!(
+                "/api/research/report-jobs/{}/report.zip",
+                job.id
+            ))
+            .send()
+            .await
+            .map_err(|_| "Fikk ikke kontakt med serveren.".to_owned())?;
             if !resp.ok() {
                 return Err(format!("Serveren svarte med feil {}.", resp.status()));
             }
@@ -184,10 +211,10 @@ fn download_zip(url: String, status: RwSignal<Option<Result<String, String>>>) {
                 .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
                 .ok_or("Kunne ikke lagre filen.")?;
             let _ = a.set_attribute("href", &href);
-            let _ = a.set_attribute("download", "rapport.zip");
+            let _ = a.set_attribute("download", &format!("rapport-{round}.zip"));
             a.click();
             Ok(format!(
-                "Rapporten er lastet ned ({} MB).",
+                "Rapporten er lastet ned ({} MB). Les LESMEG.txt i ZIP-filen for hva den inneholder.",
                 format!("{:.1}", bytes.len() as f64 / 1e6).replace('.', ",")
             ))
         })));
