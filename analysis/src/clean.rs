@@ -22,7 +22,7 @@ pub use api::research::Decision;
 /// A respondent flagged as a probable duplicate of another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DuplicateFlag {
-    /// The later respondent (by key order).
+    /// The later respondent (in the order the responses came in).
     pub respondent: String,
     /// The one it resembles.
     pub of: String,
@@ -187,19 +187,20 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
             .or_default()
             .push(r);
     }
-    // Compare answers to questionnaire items only, not the person's name and
-    // position (the same service can be reported by two people).
+    // Compare answers to questionnaire items only, not personal ones such
+    // as the respondent's name and position (the same service can be
+    // reported by two people).
     let compared: Vec<&Column> = ds
         .variables
         .iter()
         .zip(&ds.columns)
-        .filter(|(v, _)| matches!(&v.source, Source::Item { item, .. } if item != "navn" && item != "stilling"))
+        .filter(|(v, _)| !v.personal && matches!(&v.source, Source::Item { .. }))
         .map(|(_, c)| c)
         .collect();
     let key = |r: usize| text("respondent", r);
     for rows in groups.values().filter(|g| g.len() > 1) {
-        let mut rows = rows.clone();
-        rows.sort_by_cached_key(|&r| key(r));
+        // In the order the responses came in: the later one is flagged.
+        let rows = rows.clone();
         if rows.len() <= PAIRWISE_LIMIT {
             for (i, &later) in rows.iter().enumerate().skip(1) {
                 for &earlier in &rows[..i] {
@@ -224,7 +225,7 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
                             respondent: key(later),
                             of: key(earlier),
                             reason: format!(
-                                "Mulig duplikat av {}: samme kommune og tjenestetype, {:.0} % like svar ({equal} av {both})",
+                                "Mulig duplikat av {}: samme kommune og gren, {:.0} % like svar ({equal} av {both})",
                                 key(earlier),
                                 share * 100.0
                             ),

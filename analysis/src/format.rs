@@ -46,13 +46,7 @@ pub fn lower_first(text: &str) -> String {
 
 /// A test's name as a Norwegian report writes it.
 pub fn test_name(name: &str) -> &str {
-    match name {
-        "chi2" => "Kjikvadrattest",
-        "fisher" => "Fishers eksakte test",
-        "mannwhitney" => "Mann-Whitney U",
-        "kruskal" => "Kruskal-Wallis",
-        other => other,
-    }
+    api::research::test_label(name)
 }
 
 /// The rows of a numeric summary as tables show them: label and value.

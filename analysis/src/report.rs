@@ -407,14 +407,18 @@ pub fn xlsx_bytes(tables: &[Crosstab]) -> Result<Vec<u8>, AnalysisError> {
                         0,
                         format!(
                             "{}{option}: {} {}, {} = {}",
-                            test.name,
+                            format::test_name(&test.name),
                             format::decimal(test.statistic, 2),
                             test.p_text,
-                            test.effect_size_name,
+                            api::research::effect_label(&test.effect_size_name),
                             format::decimal(test.effect_size, 2)
                         ),
                     )
                     .map_err(err)?;
+                row += 1;
+            }
+            if let Some(note) = api::research::multiple_testing_note(t.tests.len()) {
+                sheet.write_string(row, 0, note).map_err(err)?;
                 row += 1;
             }
             for w in &t.warnings {
@@ -539,12 +543,15 @@ fn html(
             let _ = writeln!(
                 h,
                 "<p>{}{}: {}, {} = {}</p>",
-                escape(&test.name),
+                escape(format::test_name(&test.name)),
                 escape(&option),
                 escape(&test.p_text),
-                escape(&test.effect_size_name),
+                escape(api::research::effect_label(&test.effect_size_name)),
                 format::decimal(test.effect_size, 2)
             );
+        }
+        if let Some(note) = api::research::multiple_testing_note(t.tests.len()) {
+            let _ = writeln!(h, "<p class=\"warn\">{}</p>", escape(&note));
         }
         for w in &t.warnings {
             let _ = writeln!(h, "<p class=\"warn\">{}</p>", escape(w));

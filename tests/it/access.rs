@@ -94,6 +94,10 @@ on_both_databases! {
         let (_, a) = app.send(Method::POST, &format!("/api/r/{token_a}/responses"), json!({})).await;
         let (_, b) = app.send(Method::POST, &format!("/api/r/{token_b}/responses"), json!({})).await;
         let (id_a, id_b) = (a["id"].as_i64().unwrap(), b["id"].as_i64().unwrap());
+        // B answers 1.19, the free text the coding rows below code.
+        let (status, saved) = app.send(Method::PUT, &format!("/api/r/{token_b}/responses/{id_b}"),
+            json!({"version": b["version"], "values": {"gate": 1, "1.19": "Faste folk i feltet."}})).await;
+        assert_eq!(status, 200, "{saved}");
         let unknown = "A".repeat(43);
 
         // (method, path template, body, expected status per Who)
@@ -226,7 +230,7 @@ on_both_databases! {
         let (status, b_now) = call(&app, None, &Method::GET, &format!("/api/r/{token_b}/responses/{id_b}"), None).await;
         assert_eq!(status, 200);
         let b_now: Value = serde_json::from_str(&b_now).unwrap();
-        assert_eq!(b_now["version"], 1, "B's response is untouched: {b_now}");
+        assert_eq!(b_now["version"], saved["version"], "B's response is untouched: {b_now}");
 
         // A researcher's session gives nothing on respondent routes, even with a real id.
         let (status, _) = call(&app, Some(&researcher), &Method::GET, &format!("/api/r/{unknown}/responses/{id_b}"), None).await;

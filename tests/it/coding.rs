@@ -80,6 +80,13 @@ on_both_databases! {
         // Taking a code away again.
         let (status, _) = api(&app, &cookie, Method::POST, &format!("{frame}/assignments"), Some(json!({"respondent": format!("svar-{big}"), "item": "1.19", "code": 2, "on": false}))).await;
         assert_eq!(status, 204);
+        // A quote is the respondent's own words: a passage not in the
+        // answer is refused, and so is a code on an answer never given.
+        let (status, text) = api(&app, &cookie, Method::POST, &format!("{frame}/assignments"), Some(json!({"respondent": format!("svar-{big}"), "item": "1.19", "code": 1, "on": true, "passage": "dette står ikke i svaret"}))).await;
+        assert_eq!(status, 400, "{text}");
+        assert!(text["message"].as_str().unwrap().contains("står ikke i svaret"), "{text}");
+        let (status, text) = api(&app, &cookie, Method::POST, &format!("{frame}/assignments"), Some(json!({"respondent": format!("svar-{big}"), "item": "2.19", "code": 1, "on": true}))).await;
+        assert_eq!(status, 400, "{text}");
 
         let (status, view) = api(&app, &cookie, Method::GET, &frame, None).await;
         assert_eq!(status, 200, "{view}");

@@ -228,6 +228,18 @@ on_both_databases! {
         let level = crosstab(&url, &["--item", "d_utd_niva", "--by", "size-class", "--suppress-below", "5"]);
         assert_eq!(level["kind"], "grid");
         assert_eq!(level["categories"].as_array().unwrap().len(), 5);
+        // With «Totalt», no hidden cell is the only one hidden in its row:
+        // the total minus the others would give it away.
+        let arenas_total = crosstab(&url, &["--item", "arenaer", "--by", "size-class", "--total", "--suppress-below", "20"]);
+        let counts = arenas_total["counts"].as_array().unwrap();
+        assert!(counts.iter().any(|row| row.as_array().unwrap().iter().any(Value::is_null)), "something is hidden: {arenas_total}");
+        for row in counts {
+            let hidden = row.as_array().unwrap().iter().filter(|c| c.is_null()).count();
+            assert_ne!(hidden, 1, "a lone hidden cell can be worked out: {row:?}");
+        }
+        // A grouping named by its item id, as the codebook lists it.
+        let by_item = crosstab(&url, &["--item", "d_storrelse", "--by", "gate"]);
+        assert_eq!(by_item["groups"].as_array().unwrap().len(), 3, "{by_item}");
 
         // Cleaning: the copy is flagged; dropping it is reversible.
         let list = json(&omfang(&url, &["clean", "list", "--round", "korus-2025", "--format", "json"]));

@@ -188,7 +188,7 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
         for (n, want) in [(0, "1"), (1, "2"), (2, "3")] {
             s.click(&format!("#kode-{n}-1")).await;
             s.expect_text("#koder td.count", want).await;
-            s.expect_text(".coding p[aria-live='polite']", "Kode 1 «Relasjon og tillit» er gitt svaret fra").await;
+            s.expect_text(&format!(".answers li:nth-child({}) .saved", n + 1), "Lagret: kode 1 «Relasjon og tillit» gitt.").await;
         }
         assert_eq!(s.focused_id().await.as_deref(), Some("kode-2-1"), "the ticked box keeps its focus");
         s.expect_text("#koder", "(en ").await;

@@ -23,6 +23,7 @@
 
 mod binned;
 mod render;
+mod suppress;
 pub use render::Render;
 mod select;
 mod tabulate;
@@ -226,18 +227,23 @@ fn finish(
         .collect();
     let mut shown_percents = percents;
     if let Some(k) = request.suppress_below {
-        let mut suppressed = 0;
-        for (r, row) in counts.iter().enumerate() {
-            for (c, &count) in row.iter().enumerate() {
-                if count > 0 && count < k {
+        let (hide, primary, secondary) =
+            suppress::hidden(&counts, k, request.total, kind == Kind::Single);
+        for (r, row) in hide.iter().enumerate() {
+            for (c, &h) in row.iter().enumerate() {
+                if h {
                     shown_counts[r][c] = None;
                     shown_percents[r][c] = None;
-                    suppressed += 1;
                 }
             }
         }
-        if suppressed > 0 {
-            warnings.push(format!("{suppressed} celle(r) med færre enn {k} er skjult"));
+        if primary > 0 {
+            warnings.push(format!("{primary} celle(r) med færre enn {k} er skjult"));
+        }
+        if secondary > 0 {
+            warnings.push(format!(
+                "{secondary} celle(r) til er skjult så de skjulte ikke kan regnes ut fra summene"
+            ));
         }
     }
     warnings.dedup();

@@ -34,8 +34,9 @@ pub fn resolve<'a>(
         found = by_prefix;
     }
     if found.is_empty() {
+        // Researchers read this in the browser: Norwegian.
         return Err(AnalysisError::Input(format!(
-            "no item, concept or variable named {name:?}"
+            "Ingen spørsmål, begrep eller variabel heter «{name}». Søk i kodeboken etter nummeret, teksten eller variabelnavnet."
         )));
     }
     Ok(found.into_iter().map(|i| (i, &ds.variables[i])).collect())
@@ -55,10 +56,18 @@ pub(super) fn by_variable(ds: &Dataset, roles: &Roles, by: &str) -> Result<usize
         "branch" => roles.gate.clone(),
         other => other.to_owned(),
     };
-    ds.variables
-        .iter()
-        .position(|v| v.name == name)
-        .ok_or(AnalysisError::UnknownColumn(name))
+    if let Some(i) = ds.variables.iter().position(|v| v.name == name) {
+        return Ok(i);
+    }
+    // An item, concept or derived variable by its id, when it is one variable.
+    match resolve(ds, &name)?.as_slice() {
+        [(i, _)] => Ok(*i),
+        several => Err(AnalysisError::Input(format!(
+            "«{name}» er {} variabler (ett per svaralternativ); grupper etter én av dem, for eksempel {}.",
+            several.len(),
+            several[0].1.name
+        ))),
+    }
 }
 
 /// The value of a variable for a unit: the respondent's own, or at the

@@ -401,3 +401,36 @@ pub struct ReportJob {
     /// What it is doing now, or why it failed (Norwegian).
     pub message: String,
 }
+
+/// A test's name as the report writes it («Kjikvadrattest»).
+pub fn test_label(name: &str) -> &str {
+    match name {
+        "chi2" => "Kjikvadrattest",
+        "fisher" => "Fishers eksakte test",
+        "mannwhitney" => "Mann-Whitney U",
+        "kruskal" => "Kruskal-Wallis",
+        "spearman" => "Spearmans rho",
+        other => other,
+    }
+}
+
+/// An effect size's name as a reader knows it («Cramérs V»).
+pub fn effect_label(name: &str) -> &str {
+    match name {
+        "cramers_v" => "Cramérs V",
+        "phi" => "φ",
+        "epsilon_squared" => "ε²",
+        "rho" => "ρ",
+        other => other,
+    }
+}
+
+/// The caution under a table with several tests (one per option), or
+/// nothing for one test.
+pub fn multiple_testing_note(tests: usize) -> Option<String> {
+    (tests > 1).then(|| {
+        format!(
+            "Merk: Her er {tests} tester, én per svaralternativ. Med mange tester blir noen «signifikante» ved en tilfeldighet (omtrent én av tjue ved p < 0,05); vurder en strengere grense, for eksempel 0,05 / {tests} (Bonferroni)."
+        )
+    })
+}

@@ -96,10 +96,12 @@ pub async fn text_items(db: &DatabaseConnection, survey_id: &str) -> Result<Vec<
         .map(|i| TextItem {
             id: i.id.clone(),
             text: match &i.kind {
-                ItemKind::Specify { item, code, .. } => def
-                    .item(item)
-                    .and_then(|p| p.option(*code))
-                    .map_or_else(|| i.text.clone(), |o| format!("{item}: {}", o.label)),
+                ItemKind::Specify { item, code, .. } => {
+                    def.item(item).and_then(|p| p.option(*code)).map_or_else(
+                        || i.text.clone(),
+                        |o| format!("{} – fritekst til {item}", o.label),
+                    )
+                }
                 _ => i.text.clone(),
             },
             answers: 0,
@@ -236,6 +238,29 @@ pub async fn assign(
         .one(db)
         .await?
         .ok_or_else(|| Error::NotFound(format!("code {code_number} in frame {frame_id}")))?;
+    let passage = passage.map(str::trim).filter(|p| !p.is_empty());
+    if on {
+        // A code goes on an answer that exists, and a quote is the
+        // respondent's own words: the passage must be in the answer.
+        let data = super::analysis::load(db, survey_id).await?;
+        let answer = data
+            .respondents
+            .iter()
+            .find(|r| r.key == respondent)
+            .and_then(|r| match r.answers.get(item) {
+                Some(Answer::Text(t)) if !t.trim().is_empty() => Some(t.clone()),
+                _ => None,
+            })
+            .ok_or_else(|| Error::BadRequest(format!("{respondent} har ikke svart på {item}")))?;
+        let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(p) = passage
+            && !squeeze(&answer).contains(&squeeze(p))
+        {
+            return Err(Error::BadRequest(format!(
+                "Utdraget «{p}» står ikke i svaret. Kopier det ordrett fra svaret, eller la feltet stå tomt for å kode hele svaret."
+            )));
+        }
+    }
     let txn = db.begin().await?;
     assignment::Entity::delete_many()
         .filter(assignment::Column::CodeId.eq(c.id))
@@ -248,10 +273,7 @@ pub async fn assign(
             code_id: Set(c.id),
             respondent: Set(respondent.to_owned()),
             item_id: Set(item.to_owned()),
-            passage: Set(passage
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)),
+            passage: Set(passage.map(str::to_owned)),
             assigned_by: Set(by.to_owned()),
             assigned_at: Set(Utc::now()),
             ..Default::default()

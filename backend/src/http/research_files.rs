@@ -103,7 +103,16 @@ fn stem(query: &CrosstabQuery) -> String {
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect()
     };
-    format!("krysstabell-{}-{}", clean(&query.item), clean(&query.by))
+    // The grouping in Norwegian, as the page names it.
+    let by = match query.by.as_str() {
+        "service-type" => "tjenestetype",
+        "size-class" => "kommunestorrelse",
+        "county" => "fylke",
+        "branch" => "gren",
+        "none" => "alle",
+        other => other,
+    };
+    format!("krysstabell-{}-etter-{}", clean(&query.item), clean(by))
 }
 
 /// `GET /api/research/rounds/{survey}/crosstab.csv`: the cross-tab as CSV
@@ -137,7 +146,7 @@ pub async fn crosstab_csv(
     );
     Ok(file(
         "text/csv; charset=utf-8",
-        format!("{}.csv", stem(&query)),
+        format!("{}{}.csv", stem(&query), if excel { "-excel" } else { "" }),
         body,
     ))
 }

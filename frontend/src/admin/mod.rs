@@ -69,6 +69,8 @@ pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
         "Omfangsundersøkelsen",
     );
     let auth = RwSignal::new(Auth::Checking);
+    // Kept across a failed attempt: only the password is typed again.
+    let email = RwSignal::new(String::new());
     spawn_local(async move {
         auth.set(match me().await {
             Some(m) => Auth::In(m),
@@ -80,7 +82,7 @@ pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
             <h1>{if research { "Omfangsundersøkelsen – analyse" } else { "Omfangsundersøkelsen – administrasjon" }}</h1>
             {move || match auth.get() {
                 Auth::Checking => view! { <p class="status">"Sjekker innlogging …"</p> }.into_any(),
-                Auth::LoggedOut(error) => view! { <LoginForm auth=auth error=error /> }.into_any(),
+                Auth::LoggedOut(error) => view! { <LoginForm auth=auth error=error email=email /> }.into_any(),
                 Auth::In(me) => view! { <LoggedIn auth=auth me=me research=research /> }.into_any(),
             }}
         </main>
@@ -88,8 +90,11 @@ pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
 }
 
 #[component]
-fn LoginForm(auth: RwSignal<Auth>, error: Option<String>) -> impl IntoView {
-    let email = RwSignal::new(String::new());
+fn LoginForm(
+    auth: RwSignal<Auth>,
+    error: Option<String>,
+    email: RwSignal<String>,
+) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -336,7 +336,15 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
                 if rows.is_empty() {
                     return view! { <p>"Ingen svar å vurdere."</p> }.into_any();
                 }
-                let keys: Vec<String> = rows.iter().map(|r| r.respondent.clone()).collect();
+                // Either of a pair of duplicates may be the one to drop.
+                let mut keys: Vec<String> = Vec::new();
+                for r in &rows {
+                    for k in std::iter::once(&r.respondent).chain(&r.duplicate_of) {
+                        if !keys.contains(k) {
+                            keys.push(k.clone());
+                        }
+                    }
+                }
                 if chosen.get_untracked().is_empty() {
                     chosen.set(keys[0].clone());
                 }

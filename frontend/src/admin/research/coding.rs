@@ -21,8 +21,6 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
     let frame_id = RwSignal::new(String::new());
     let frame: RwSignal<Option<Result<FrameView, String>>> = RwSignal::new(None);
     let result = RwSignal::new(None::<Result<String, String>>);
-    // What the last tick did, announced without moving focus.
-    let ticked = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     // The codes with counts and quotes, refreshed after each tick without
     // redrawing the answers (the ticked box keeps its focus).
@@ -121,30 +119,38 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
             }
         });
     };
-    let assign = move |body: Assignment, code_label: String| {
-        let frame_url = format!("{}/{}", base.get_value(), frame_id.get_untracked());
-        let url = format!("{frame_url}/assignments");
-        spawn_local(async move {
-            match send_only(&url, &body).await {
-                Ok(_) => {
-                    ticked.set(format!(
-                        "Kode {} «{code_label}» {} svaret fra {}.",
-                        body.code,
-                        if body.on {
-                            "er gitt"
-                        } else {
-                            "er tatt bort fra"
-                        },
-                        body.respondent
-                    ));
-                    if let Ok(v) = get::<FrameView>(&frame_url).await {
-                        codes_view.set(code_table(&v));
+    // Each answer says, beside its boxes, what the last tick did; a tick
+    // the server refuses is undone on the page.
+    let assign =
+        move |body: Assignment, code_label: String, saved: RwSignal<String>, box_id: String| {
+            let frame_url = format!("{}/{}", base.get_value(), frame_id.get_untracked());
+            let url = format!("{frame_url}/assignments");
+            spawn_local(async move {
+                match send_only(&url, &body).await {
+                    Ok(_) => {
+                        saved.set(format!(
+                            "Lagret: kode {} «{code_label}» {}.",
+                            body.code,
+                            if body.on { "gitt" } else { "tatt bort" },
+                        ));
+                        if let Ok(v) = get::<FrameView>(&frame_url).await {
+                            codes_view.set(code_table(&v));
+                        }
+                    }
+                    Err(e) => {
+                        use wasm_bindgen::JsCast;
+                        if let Some(input) = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.get_element_by_id(&box_id))
+                            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        {
+                            input.set_checked(!body.on);
+                        }
+                        saved.set(format!("Ikke lagret: {e}"));
                     }
                 }
-                Err(e) => result.set(Some(Err(e))),
-            }
-        });
-    };
+            });
+        };
     view! {
         <section class="coding">
         <h2>"Koding av fritekst"</h2>
@@ -230,10 +236,10 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
                         <div class="field wide"><button type="submit">"Legg til kode"</button></div>
                     </form>
                     <h3>{format!("Svar ({})", answers.len())}</h3>
-                    <p class="status" role="status" aria-live="polite">{move || ticked.get()}</p>
                     <ol class="answers">
                         {answers.into_iter().enumerate().map(|(n, a)| {
                             let passage = RwSignal::new(String::new());
+                            let saved = RwSignal::new(String::new());
                             let passage_id = format!("utdrag-{n}");
                             let context = [a.municipality.as_str(), a.service_type.as_str(), a.size_class.as_str(), a.item.as_str()]
                                 .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
@@ -248,7 +254,7 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
                                         {codes.iter().map(|(code, label)| {
                                             let (r, i, code, label) = (a.respondent.clone(), a.item.clone(), *code, label.clone());
                                             let box_id = format!("kode-{n}-{code}");
-                                            let for_id = box_id.clone();
+                                            let (for_id, own_id) = (box_id.clone(), box_id.clone());
                                             let text = format!("{code} {label}");
                                             view! {
                                                 <label for=for_id>
@@ -259,12 +265,13 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
                                                             code,
                                                             on: event_target_checked(&ev),
                                                             passage: Some(passage.get_untracked()).filter(|p| !p.trim().is_empty()),
-                                                        }, label.clone()) />
+                                                        }, label.clone(), saved, own_id.clone()) />
                                                     {text}
                                                 </label>
                                             }
                                         }).collect_view()}
                                     </div>
+                                    <p class="saved" role="status" aria-live="polite">{move || saved.get()}</p>
                                 </li>
                             }
                         }).collect_view()}

@@ -92,16 +92,6 @@ fn kind_name(kind: &str) -> &str {
     }
 }
 
-fn test_name(name: &str) -> &str {
-    match name {
-        "chi2" => "Kjikvadrattest",
-        "fisher" => "Fishers eksakte test",
-        "mannwhitney" => "Mann-Whitney U",
-        "kruskal" => "Kruskal-Wallis",
-        other => other,
-    }
-}
-
 /// The builder: a form, then the table, its tests, chart and downloads.
 #[component]
 pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
@@ -218,6 +208,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                     prop:value=move || item.get() on:input=move |ev| item.set(event_target_value(&ev)) />
                 <datalist id="variabler">
                     {move || codebook.with(|c| c.as_ref().map(options))}
+                    {move || variables.with(|v| v.as_ref().map(|v| derived_options(v)))}
                 </datalist>
             </div>
             {select("etter", "Etter", by, &[
@@ -281,6 +272,15 @@ fn options(codebook: &Codebook) -> impl IntoView + use<> {
     }
     out.into_iter()
         .map(|(value, label)| view! { <option value=value>{label}</option> })
+        .collect_view()
+}
+
+/// Suggestions for the variables analysis adds (derived and coded).
+fn derived_options(variables: &[VariableView]) -> impl IntoView + use<> {
+    variables
+        .iter()
+        .filter(|v| matches!(v.origin, VariableOrigin::Derived | VariableOrigin::Coded))
+        .map(|v| view! { <option value=v.name.clone()>{v.label.clone()}</option> })
         .collect_view()
 }
 
@@ -385,29 +385,21 @@ fn result(t: &Crosstab, file: &str) -> String {
         let effect = Some(x.effect_size)
             .filter(|e| e.is_finite())
             .map(|e| {
-                let name = match x.effect_size_name.as_str() {
-                    "cramers_v" => "Cramérs V",
-                    "epsilon_squared" => "ε²",
-                    other => other,
-                };
+                let name = api::research::effect_label(&x.effect_size_name);
                 format!(" ({name} = {})", format!("{e:.2}").replace('.', ","))
             })
             .unwrap_or_default();
         h.push_str(&format!(
             "<li>{}{}: {}{}</li>",
-            test_name(&x.name),
+            api::research::test_label(&x.name),
             esc(&category),
             esc(&x.p_text),
             esc(&effect)
         ));
     }
     h.push_str("</ul>");
-    if shown > 1 {
-        // One test per option: by chance alone about one in twenty is
-        // below 0.05, as the report's readers should be reminded.
-        h.push_str(&format!(
-            "<p class=\"caution\">Merk: Her er {shown} tester, én per svaralternativ. Med mange tester blir noen «signifikante» ved en tilfeldighet (omtrent én av tjue ved p < 0,05); vurder en strengere grense, for eksempel 0,05 / {shown} (Bonferroni).</p>"
-        ));
+    if let Some(note) = api::research::multiple_testing_note(shown) {
+        h.push_str(&format!("<p class=\"caution\">{}</p>", esc(&note)));
     }
     h.push_str("<ul class=\"warnings\">");
     for w in &t.warnings {
@@ -437,6 +429,7 @@ fn CodebookTable(codebook: Codebook, query: RwSignal<String>) -> impl IntoView {
                 q.is_empty() || [i.id.as_str(), i.variable.as_str(), i.text.as_str(), i.concept.as_deref().unwrap_or_default()]
                     .iter().any(|s| fold(s).contains(&q))
             }).take(60);
+            let section_title = |id: &str| codebook.survey.sections.iter().find(|s| s.code == id).map_or(id, |s| s.label.as_str()).to_owned();
             for i in hits {
                 let codes: Vec<String> = i.options.iter().chain(&i.rows)
                     .map(|o| format!("{} = {}", o.code, o.label)).collect();
@@ -449,7 +442,7 @@ fn CodebookTable(codebook: Codebook, query: RwSignal<String>) -> impl IntoView {
                 let shown_when = i.relevant_text.as_deref().or(i.relevant.as_deref()).unwrap_or("alltid");
                 h.push_str(&format!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td><td><button type=\"button\" data-bruk=\"{}\">Bruk {}</button></td></tr>",
-                    esc(&i.id), esc(&i.section), esc(&i.variable), esc(&i.text),
+                    esc(&i.id), esc(&section_title(&i.section)), esc(&i.variable), esc(&i.text),
                     kind_name(&i.kind), if codes.is_empty() { "" } else { ": " }, esc(&codes.join("; ")),
                     esc(shown_when), esc(&concept_text), esc(&usable), esc(&usable)
                 ));
