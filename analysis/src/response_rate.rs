@@ -68,7 +68,22 @@ pub fn response_rate(
         if answered.contains(number) {
             entry.1 += 1;
         } else {
-            entry.3.push((number.clone(), place.name.clone()));
+            // Names shared by two municipalities (Våler, Herøy) carry
+            // their county.
+            let shared = registry
+                .municipalities
+                .values()
+                .filter(|p| p.name == place.name)
+                .count()
+                > 1;
+            entry.3.push((
+                number.clone(),
+                if shared {
+                    format!("{} ({})", place.name, place.county_name)
+                } else {
+                    place.name.clone()
+                },
+            ));
         }
     }
     let groups: Vec<RateGroup> = groups

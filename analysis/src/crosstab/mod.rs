@@ -141,6 +141,18 @@ pub fn crosstab_units(
         empty.push(sum);
         group_keys.push(("total".into(), "Totalt".into()));
     }
+    // Units with no value for the grouping are in no column: say so.
+    let outside = group_of.iter().filter(|g| g.is_none()).count();
+    if outside > 0 && request.by != "none" {
+        t.warnings.push(format!(
+            "{outside} enhet(er) uten svar på grupperingen ({}) er ikke med i tabellen",
+            if by_label.is_empty() {
+                request.by.as_str()
+            } else {
+                by_label.as_str()
+            }
+        ));
+    }
     let label = item_label(vars[0].1, vars.len());
     finish(
         request, ds, sample, label, kind, &by_label, group_keys, empty, t,
