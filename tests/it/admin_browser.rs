@@ -78,8 +78,13 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
     s.expect_text("#login-error", "Feil e-postadresse eller passord.")
         .await;
     s.screenshot("admin-login").await;
-    // The form comes back empty after a failed attempt.
-    s.type_into("#login-email", "leder@korus.no").await;
+    // After a failed attempt the e-mail is kept; the password is typed again.
+    let kept = s
+        .c
+        .execute("return [document.getElementById('login-email').value, document.getElementById('login-password').value]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, serde_json::json!(["leder@korus.no", ""]));
     s.type_into("#login-password", "et-langt-admin-passord")
         .await;
     s.click("button.primary").await;
