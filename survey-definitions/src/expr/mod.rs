@@ -213,6 +213,8 @@ enum Node {
     Has(Box<Node>, f64),
     Add(Box<Node>, Box<Node>),
     Sub(Box<Node>, Box<Node>),
+    Mul(Box<Node>, Box<Node>),
+    Div(Box<Node>, Box<Node>),
     Call(Func, Vec<Node>),
 }
 
@@ -228,7 +230,9 @@ impl Node {
             | Node::Cmp(_, a, b)
             | Node::In(a, b)
             | Node::Add(a, b)
-            | Node::Sub(a, b) => {
+            | Node::Sub(a, b)
+            | Node::Mul(a, b)
+            | Node::Div(a, b) => {
                 a.walk(f);
                 b.walk(f);
             }
@@ -330,6 +334,13 @@ impl Node {
             },
             Node::Add(a, b) => arith(a.eval(lookup), b.eval(lookup), |x, y| x + y),
             Node::Sub(a, b) => arith(a.eval(lookup), b.eval(lookup), |x, y| x - y),
+            Node::Mul(a, b) => arith(a.eval(lookup), b.eval(lookup), |x, y| x * y),
+            // Division by zero is unknown, not infinite: a check over it
+            // neither passes nor fails.
+            Node::Div(a, b) => match arith(a.eval(lookup), b.eval(lookup), |x, y| x / y) {
+                Value::Num(q) if !q.is_finite() => Value::Null,
+                v => v,
+            },
             Node::Call(f, args) => {
                 let v = args[0].eval(lookup);
                 match f {
@@ -443,6 +454,19 @@ mod tests {
         let v = [("a", Value::Num(3.0)), ("t", Value::Num(4.0))];
         assert_eq!(eval("$a + coalesce($b, 0) <= $t", &v), Value::Bool(true));
         assert_eq!(eval("$a + $b <= $t", &v), Value::Null);
+    }
+
+    #[test]
+    fn multiplication_binds_tighter_and_division_by_zero_is_unknown() {
+        let v = [("ungdom", Value::Num(12.0)), ("oppfolgere", Value::Num(2.0)), ("null", Value::Num(0.0))];
+        assert_eq!(eval("$ungdom <= 5 * $oppfolgere", &v), Value::Bool(false));
+        assert_eq!(eval("$ungdom <= 6 * $oppfolgere", &v), Value::Bool(true));
+        assert_eq!(eval("1 + 2 * 3 == 7", &v), Value::Bool(true));
+        assert_eq!(eval("(1 + 2) * 3 == 9", &v), Value::Bool(true));
+        assert_eq!(eval("$ungdom / $oppfolgere == 6", &v), Value::Bool(true));
+        assert_eq!(eval("12 / 4 / 3 == 1", &v), Value::Bool(true), "left to right");
+        assert_eq!(eval("$ungdom / $null <= 5", &v), Value::Null);
+        assert!(Expression::parse("$a * ").is_err());
     }
 
     #[test]

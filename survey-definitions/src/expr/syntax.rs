@@ -113,7 +113,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
             let two = src[at..].get(..2).unwrap_or("");
             let op = ["==", "!=", "<=", ">="].into_iter().find(|o| *o == two);
             let op = op.or_else(|| {
-                ["<", ">", "+", "-", "(", ")", "[", "]", ","]
+                ["<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ","]
                     .into_iter()
                     .find(|o| o.starts_with(c))
             });
@@ -234,12 +234,26 @@ impl Parser {
     }
 
     fn sum(&mut self) -> Result<Node, ExprError> {
-        let mut left = self.atom()?;
+        let mut left = self.product()?;
         loop {
             if self.eat_op("+") {
-                left = Node::Add(Box::new(left), Box::new(self.atom()?));
+                left = Node::Add(Box::new(left), Box::new(self.product()?));
             } else if self.eat_op("-") {
-                left = Node::Sub(Box::new(left), Box::new(self.atom()?));
+                left = Node::Sub(Box::new(left), Box::new(self.product()?));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    /// `*` and `/` bind tighter than `+` and `-`: `$a + 5 * $b`.
+    fn product(&mut self) -> Result<Node, ExprError> {
+        let mut left = self.atom()?;
+        loop {
+            if self.eat_op("*") {
+                left = Node::Mul(Box::new(left), Box::new(self.atom()?));
+            } else if self.eat_op("/") {
+                left = Node::Div(Box::new(left), Box::new(self.atom()?));
             } else {
                 return Ok(left);
             }
