@@ -101,6 +101,9 @@ impl<'a> Generator<'a> {
                         (min + rng.below((hi - min + 1) as u64) as i64) as f64,
                     ))
                 }
+                ItemKind::Money { max } => Some(Answer::Number(
+                    (rng.below((*max).clamp(1, 2_000_000) as u64) / 1000 * 1000) as f64,
+                )),
                 ItemKind::Decimal { min, max } => {
                     let hi = max.min(min + 10.0);
                     Some(Answer::Number(

@@ -105,6 +105,7 @@ pub fn answer_text(
             .collect::<Vec<_>>()
             .join("; "),
         (ItemKind::Percent, a) => format!("{} %", text_of(a)),
+        (ItemKind::Money { .. }, a) => format!("{} kr", text_of(a)),
         (ItemKind::AgeRange { .. }, Answer::Map(m)) => {
             let part = |k: &str| m.get(k).map(text_of).unwrap_or_default();
             format!("{}–{} år", part("lower"), part("upper"))

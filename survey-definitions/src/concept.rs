@@ -57,7 +57,10 @@ impl ItemKind {
     pub fn shape(&self) -> &'static str {
         match self {
             ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. } => "choice",
-            ItemKind::Integer { .. } | ItemKind::Decimal { .. } | ItemKind::Percent => "number",
+            ItemKind::Integer { .. }
+            | ItemKind::Decimal { .. }
+            | ItemKind::Percent
+            | ItemKind::Money { .. } => "number",
             ItemKind::AgeRange { .. } => "age_range",
             ItemKind::CountGrid { .. } => "count_grid",
             ItemKind::Text { .. } | ItemKind::LongText { .. } | ItemKind::Specify { .. } => "text",

@@ -379,6 +379,12 @@ pub enum ItemKind {
         /// Largest allowed value.
         max: i64,
     },
+    /// An amount of money in whole kroner; accepts «12 500», «12.500»,
+    /// «kr 12 500,-».
+    Money {
+        /// Largest allowed amount (the smallest is 0).
+        max: i64,
+    },
     /// A decimal number; accepts the Norwegian decimal comma.
     Decimal {
         /// Smallest allowed value.
@@ -442,6 +448,7 @@ impl ItemKind {
             ItemKind::LongText { .. } => "long_text",
             ItemKind::Integer { .. } => "integer",
             ItemKind::Decimal { .. } => "decimal",
+            ItemKind::Money { .. } => "money",
             ItemKind::SingleChoice { .. } => "single_choice",
             ItemKind::MultipleChoice { .. } => "multiple_choice",
             ItemKind::AgeRange { .. } => "age_range",

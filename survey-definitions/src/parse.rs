@@ -261,6 +261,9 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
             min: int(r.min, 0),
             max: int(r.max, 100_000),
         },
+        "money" => ItemKind::Money {
+            max: int(r.max, 1_000_000_000),
+        },
         "decimal" => ItemKind::Decimal {
             min: r.min.unwrap_or(0.0),
             max: r.max.unwrap_or(100_000.0),

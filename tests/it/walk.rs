@@ -96,6 +96,13 @@ async fn answer(s: &Session, def: &SurveyDefinition, plan: &Plan, id: &str) {
             s.type_into(&css, plan.typed.get(id).map_or("4,5", String::as_str))
                 .await;
         }
+        ItemKind::Money { .. } => {
+            s.type_into(
+                &css,
+                plan.typed.get(id).map_or("kr 250 000,-", String::as_str),
+            )
+            .await;
+        }
         ItemKind::Percent => {
             // The slider: focus it and move it with the arrow keys.
             s.focus(&css).await;

@@ -185,6 +185,7 @@ fn cell_of(item: &Item, answer: Option<&Answer>, part: Part, concept: bool) -> C
                 ItemKind::SingleChoice { .. }
                     | ItemKind::Integer { .. }
                     | ItemKind::Decimal { .. }
+                    | ItemKind::Money { .. }
                     | ItemKind::Percent
             ) =>
         {

@@ -157,6 +157,15 @@ fn expand(
             Measure::Scale,
             Vec::new(),
         )),
+        // Kroner can pass an i32: a decimal column holds them exactly.
+        ItemKind::Money { .. } => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Float,
+            Measure::Scale,
+            Vec::new(),
+        )),
         ItemKind::Decimal { .. } => out.push(var(
             name.into(),
             label.into(),

@@ -165,6 +165,10 @@ pub fn ItemView(
         ItemKind::Decimal { .. } => {
             view! { <NumberInput item=item.clone() decimal=true /> }.into_any()
         }
+        // Whole kroner: the same field, read by the engine's money rules.
+        ItemKind::Money { .. } => {
+            view! { <NumberInput item=item.clone() decimal=false /> }.into_any()
+        }
         ItemKind::Percent => view! { <PercentInput item=item.clone() /> }.into_any(),
         ItemKind::SingleChoice { options } => {
             view! { <Choices item=item.clone() options=options.clone() multiple=false /> }

@@ -458,13 +458,21 @@ mod tests {
 
     #[test]
     fn multiplication_binds_tighter_and_division_by_zero_is_unknown() {
-        let v = [("ungdom", Value::Num(12.0)), ("oppfolgere", Value::Num(2.0)), ("null", Value::Num(0.0))];
+        let v = [
+            ("ungdom", Value::Num(12.0)),
+            ("oppfolgere", Value::Num(2.0)),
+            ("null", Value::Num(0.0)),
+        ];
         assert_eq!(eval("$ungdom <= 5 * $oppfolgere", &v), Value::Bool(false));
         assert_eq!(eval("$ungdom <= 6 * $oppfolgere", &v), Value::Bool(true));
         assert_eq!(eval("1 + 2 * 3 == 7", &v), Value::Bool(true));
         assert_eq!(eval("(1 + 2) * 3 == 9", &v), Value::Bool(true));
         assert_eq!(eval("$ungdom / $oppfolgere == 6", &v), Value::Bool(true));
-        assert_eq!(eval("12 / 4 / 3 == 1", &v), Value::Bool(true), "left to right");
+        assert_eq!(
+            eval("12 / 4 / 3 == 1", &v),
+            Value::Bool(true),
+            "left to right"
+        );
         assert_eq!(eval("$ungdom / $null <= 5", &v), Value::Null);
         assert!(Expression::parse("$a * ").is_err());
     }

@@ -158,9 +158,10 @@ fn domain(item: &Item, literals: &[Value]) -> Vec<Answer> {
         ItemKind::MultipleChoice { options, .. } => {
             d.extend(options.iter().map(|o| Answer::from(vec![o.code])))
         }
-        ItemKind::Integer { .. } | ItemKind::Decimal { .. } | ItemKind::Percent => {
-            d.extend(numbers().into_iter().map(Answer::Number))
-        }
+        ItemKind::Integer { .. }
+        | ItemKind::Decimal { .. }
+        | ItemKind::Percent
+        | ItemKind::Money { .. } => d.extend(numbers().into_iter().map(Answer::Number)),
         ItemKind::AgeRange { min, max } => {
             let m: BTreeMap<String, Answer> = [
                 ("lower".to_owned(), Answer::from(*min)),

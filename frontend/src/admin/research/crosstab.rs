@@ -83,6 +83,7 @@ fn kind_name(kind: &str) -> &str {
         "long_text" => "lang tekst",
         "integer" => "heltall",
         "decimal" => "desimaltall",
+        "money" => "beløp (hele kroner)",
         "percent" => "prosent",
         "age_range" => "aldersspenn",
         "count_grid" => "antall per rad",
