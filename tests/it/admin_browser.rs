@@ -317,4 +317,30 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
     s.expect_text_within("#waves tbody", "Påminnelse", 20).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received(&mails).len(), 5, "no mail sent twice");
+
+    // A second survey on the same server: the dashboard lists both rounds
+    // and never mixes their answers.
+    let dir = tempfile::tempdir().unwrap();
+    let second = dir.path().join("korus-2028.toml");
+    std::fs::write(
+        &second,
+        survey_definitions::KORUS_2025
+            .replacen("id = \"korus-2025\"", "id = \"korus-2028\"", 1)
+            .replacen("round_year = 2025", "round_year = 2028", 1),
+    )
+    .unwrap();
+    let out = Command::new(omfang_binary())
+        .args(["round", "load"])
+        .arg(&second)
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    s.click("nav.tabs button:nth-child(1)").await;
+    s.click("#status-runde option[value='korus-2025']").await;
+    s.expect_text("#answered", "1 av 357 kommuner har sendt inn svar.").await;
+    s.click("#status-runde option[value='korus-2028']").await;
+    s.expect_text("#answered", "0 av 357 kommuner har sendt inn svar.").await;
+    s.screenshot("admin-two-rounds").await;
 }

@@ -11,28 +11,55 @@ use super::get;
 #[component]
 pub(super) fn Dashboard() -> impl IntoView {
     let status = RwSignal::new(None::<Result<RoundStatus, String>>);
+    // Every round on the server; the dashboard follows the one chosen.
+    let rounds = RwSignal::new(Vec::<api::rounds::RoundSummary>::new());
+    let chosen = RwSignal::new(String::new());
     let refresh = move || {
+        let survey = chosen.get_untracked();
+        if survey.is_empty() {
+            return;
+        }
         spawn_local(async move {
-            let result = async {
-                let rounds: Vec<api::rounds::RoundSummary> = get("/api/rounds").await?;
-                let survey = &rounds.first().ok_or("Ingen runder.")?.survey_id;
-                get::<RoundStatus>(&format!("/api/admin/rounds/{survey}/status")).await
-            }
-            .await;
-            status.set(Some(result));
+            status.set(Some(
+                get::<RoundStatus>(&format!("/api/admin/rounds/{survey}/status")).await,
+            ));
         });
     };
-    refresh();
+    spawn_local(async move {
+        match get::<Vec<api::rounds::RoundSummary>>("/api/rounds").await {
+            Ok(list) if !list.is_empty() => {
+                chosen.set(list[0].survey_id.clone());
+                rounds.set(list);
+                refresh();
+            }
+            Ok(_) => status.set(Some(Err("Ingen runder.".into()))),
+            Err(e) => status.set(Some(Err(e))),
+        }
+    });
     let handle = set_interval_with_handle(refresh, std::time::Duration::from_secs(5)).ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();
         }
     });
-    move || match status.get() {
-        None => view! { <p class="status">"Henter svarstatus …"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
-        Some(Ok(s)) => view! { <StatusView s=s /> }.into_any(),
+    view! {
+        {move || (rounds.with(Vec::len) > 1).then(|| view! {
+            <label for="status-runde">"Runde"</label>
+            <select id="status-runde" on:change=move |ev| {
+                chosen.set(event_target_value(&ev));
+                status.set(None);
+                refresh();
+            }>
+                {rounds.get().into_iter().map(|r| view! {
+                    <option value=r.survey_id.clone() selected=r.survey_id == chosen.get_untracked()>{format!("{} ({})", r.title, r.survey_id)}</option>
+                }).collect_view()}
+            </select>
+        })}
+        {move || match status.get() {
+            None => view! { <p class="status">"Henter svarstatus …"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="load-error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(s)) => view! { <StatusView s=s /> }.into_any(),
+        }}
     }
 }
 
