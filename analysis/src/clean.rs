@@ -102,7 +102,7 @@ impl Sample {
     pub fn description(self) -> &'static str {
         match self {
             Sample::Analysable => {
-                "Utvalg: alle som har svart minst på kommune og tjenestetype, også svar som ikke er sendt inn (rapportens §2.3)"
+                "Utvalg: alle som har svart minst på kommune og inngangsspørsmålet, også svar som ikke er sendt inn"
             }
             Sample::Submitted => "Utvalg: bare innsendte svar",
         }
@@ -298,12 +298,12 @@ impl Unit {
     /// Norwegian description for tables and figures.
     pub fn description(self) -> &'static str {
         match self {
-            Unit::Respondent => "Enhet: respondenter (én per tjeneste)",
+            Unit::Respondent => "Enhet: respondenter (ett utfylt skjema hver)",
             Unit::Municipality(MunicipalityRule::Once) => {
-                "Enhet: kommuner, hver telt én gang (en kommune med både egen tjeneste og arbeid i en annen tjeneste telles som egen tjeneste)"
+                "Enhet: kommuner, hver telt én gang (en kommune med svar i flere grener telles under grenen med lavest kode)"
             }
             Unit::Municipality(MunicipalityRule::Every) => {
-                "Enhet: kommuner, telt under hver tjenestetype kommunen har oppgitt (en kommune med to typer telles to ganger)"
+                "Enhet: kommuner, telt under hver gren kommunen har svar i (en kommune med svar i to grener telles to ganger)"
             }
         }
     }

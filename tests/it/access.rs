@@ -445,7 +445,7 @@ on_both_databases! {
 
         let (code, csv) = call(&app, Some(&admin), &Method::GET, "/api/admin/rounds/korus-2025/status.csv", None).await;
         assert_eq!(code, 200);
-        assert!(csv.starts_with("\u{feff}kommunenummer;kommune;fylke;storrelse;invitert;utkast;sendt_inn;tjenestetyper"), "{}", &csv[..100]);
+        assert!(csv.starts_with("\u{feff}kommunenummer;kommune;fylke;storrelse;invitert;utkast;sendt_inn;grener"), "{}", &csv[..100]);
         assert!(csv.contains("3401;Kongsvinger;34;medium;1;0;1;3"), "{csv}");
     }
 }

@@ -336,11 +336,17 @@ async fn an_administrator_runs_a_campaign_and_watches_the_dashboard_move() {
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     s.click("nav.tabs button:nth-child(1)").await;
     s.click("#status-runde option[value='korus-2025']").await;
-    s.expect_text("#answered", "1 av 357 kommuner har sendt inn svar.").await;
+    s.expect_text("#answered", "1 av 357 kommuner har sendt inn svar.")
+        .await;
     s.click("#status-runde option[value='korus-2028']").await;
-    s.expect_text("#answered", "0 av 357 kommuner har sendt inn svar.").await;
+    s.expect_text("#answered", "0 av 357 kommuner har sendt inn svar.")
+        .await;
     s.screenshot("admin-two-rounds").await;
 }

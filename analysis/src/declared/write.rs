@@ -257,7 +257,7 @@ fn legend(t: &crate::crosstab::Crosstab) -> Vec<String> {
 pub(super) fn sample_words(sample: &str) -> &'static str {
     match sample {
         "submitted" => "Utvalg: bare innsendte svar",
-        _ => "Utvalg: alle som har svart minst på kommune og tjenestetype",
+        _ => "Utvalg: alle som har svart minst på kommune og inngangsspørsmålet",
     }
 }
 

@@ -289,7 +289,7 @@ pub async fn run_clean(cmd: CleanCommand) -> Result<(), Error> {
                             if row.analysable {
                                 "analyserbar"
                             } else {
-                                "ikke analyserbar (kommune eller tjenestetype mangler)"
+                                "ikke analyserbar (kommune eller svar på inngangsspørsmålet mangler)"
                             },
                             row.duplicate
                                 .as_deref()

@@ -153,7 +153,7 @@ pub fn status_csv(s: &RoundStatus) -> Result<String, Error> {
         "invitert",
         "utkast",
         "sendt_inn",
-        "tjenestetyper",
+        "grener",
     ])
     .map_err(fail)?;
     for m in &s.status {

@@ -134,7 +134,7 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
                     {format!("{} av {} svar i analyseutvalget", v.included, v.respondents)}
                 </p>
                 <p>{format!("{}. Registerår {}.", v.sample_description, v.registry_year)}</p>
-                <p>"Tallet over teller svar (én per tjeneste); tabellene teller kommuner. En krysstabell teller bare dem som fikk spørsmålet: de som ikke fikk det, står som «ikke spurt»."</p>
+                <p>"Tallet over teller svar (ett per utfylt skjema); tabellene teller kommuner. En krysstabell teller bare dem som fikk spørsmålet: de som ikke fikk det, står som «ikke spurt»."</p>
                 <div class="rate-tables" inner_html=format!(
                     "{}{}",
                     rate_table(&v.by_county, "Svarprosent etter fylke"),

@@ -225,7 +225,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                     prop:value=move || by_other.get() on:input=move |ev| by_other.set(event_target_value(&ev)) />
             </div>
             {select("enhet", "Enhet", unit, &[
-                ("respondent", "Respondenter (én per tjeneste)"),
+                ("respondent", "Respondenter (ett utfylt skjema hver)"),
                 ("municipality-once", "Kommuner, hver telt én gang"),
                 ("municipality-every", "Kommuner, under hver gruppe de har svar i"),
             ])}
