@@ -130,6 +130,9 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
     Ok(out)
 }
 
+/// Builds the node of a binary arithmetic operator.
+type Combine = fn(Box<Node>, Box<Node>) -> Node;
+
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
@@ -233,30 +236,28 @@ impl Parser {
         Ok(left)
     }
 
+    /// `+ -` over `* /` over atoms, left to right: one loop for both
+    /// levels (`tight` is the `*`/`/` level).
     fn sum(&mut self) -> Result<Node, ExprError> {
-        let mut left = self.product()?;
-        loop {
-            if self.eat_op("+") {
-                left = Node::Add(Box::new(left), Box::new(self.product()?));
-            } else if self.eat_op("-") {
-                left = Node::Sub(Box::new(left), Box::new(self.product()?));
-            } else {
-                return Ok(left);
-            }
-        }
+        self.arith(false)
     }
 
-    /// `*` and `/` bind tighter than `+` and `-`: `$a + 5 * $b`.
-    fn product(&mut self) -> Result<Node, ExprError> {
-        let mut left = self.atom()?;
-        loop {
-            if self.eat_op("*") {
-                left = Node::Mul(Box::new(left), Box::new(self.atom()?));
-            } else if self.eat_op("/") {
-                left = Node::Div(Box::new(left), Box::new(self.atom()?));
-            } else {
-                return Ok(left);
+    fn arith(&mut self, tight: bool) -> Result<Node, ExprError> {
+        let operand = |p: &mut Self| if tight { p.atom() } else { p.arith(true) };
+        let mut left = operand(self)?;
+        let ops: [(&str, Combine); 2] = if tight {
+            [("*", Node::Mul), ("/", Node::Div)]
+        } else {
+            [("+", Node::Add), ("-", Node::Sub)]
+        };
+        'more: loop {
+            for (op, make) in ops {
+                if self.eat_op(op) {
+                    left = make(Box::new(left), Box::new(operand(self)?));
+                    continue 'more;
+                }
             }
+            return Ok(left);
         }
     }
 
