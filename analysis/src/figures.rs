@@ -78,7 +78,13 @@ pub fn grouped_bars(table: &Crosstab) -> Result<String, AnalysisError> {
             .map(|g| format!("{} (n = {})", g.label, g.n))
             .collect(),
         percent: !numeric,
-        footer: Vec::new(),
+        // A hidden (suppressed) cell has no bar: the figure says so.
+        footer: table
+            .warnings
+            .iter()
+            .filter(|w| w.contains("skjult"))
+            .map(|w| format!("{w}; de har ingen stolpe."))
+            .collect(),
     })
 }
 
@@ -301,5 +307,45 @@ fn shorten(text: &str, max: usize) -> String {
     } else {
         let cut: String = text.chars().take(max - 1).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::crosstab::{Category, Crosstab, Group, Kind};
+
+    #[test]
+    fn a_figure_says_which_cells_are_hidden() {
+        let table = Crosstab {
+            item: "x".into(),
+            label: "Arenaer".into(),
+            kind: Kind::Multiple,
+            by: "size-class".into(),
+            by_label: "Kommunestørrelse".into(),
+            unit: "respondent".into(),
+            unit_description: "Enhet: respondenter".into(),
+            sample: "analysable".into(),
+            sample_description: String::new(),
+            registry_year: 2024,
+            n: 12,
+            groups: vec![Group {
+                key: "1".into(),
+                label: "Små".into(),
+                n: 12,
+                unanswered: 0,
+                not_asked: 0,
+            }],
+            categories: vec![Category {
+                code: 1,
+                label: "Skole".into(),
+            }],
+            counts: vec![vec![None]],
+            percents: vec![vec![None]],
+            summaries: Vec::new(),
+            tests: Vec::new(),
+            warnings: vec!["1 celle(r) med færre enn 5 er skjult".into()],
+        };
+        let svg = super::grouped_bars(&table).unwrap();
+        assert!(svg.contains("er skjult; de har ingen stolpe."), "{svg}");
     }
 }
