@@ -103,7 +103,7 @@ fn readme(c: &Cleaned, names: &[&str]) -> String {
     let what = |name: &str| -> &str {
         match name {
             "rapport.html" => {
-                "rapporten som nettside: figurene og tabellene i rapportens rekkefølge, med tester og tall fra 2025 ved siden av"
+                "rapporten som nettside: figurene og tabellene i rapportens rekkefølge, med tester, og med de publiserte tallene ved siden av der rapportfilen oppgir dem"
             }
             "tabeller.xlsx" => {
                 "alle tabellene i én Excel-fil, ett ark per figur eller tabell, med innholdsark først"
@@ -122,7 +122,7 @@ fn readme(c: &Cleaned, names: &[&str]) -> String {
         }
     };
     let mut out = format!(
-        "Rapport for {} ({})\r\n\r\nLaget av omfang. Utvalg: {} (n = {} av {} svar). Registerår {}.\r\n\r\n",
+        "Rapport for {} ({})\r\n\r\nLaget av omfang. {} (n = {} av {} svar). Registerår {}.\r\n\r\n",
         c.data.definition.survey.title,
         c.data.definition.survey.id,
         c.cleaning.sample.description(),

@@ -297,8 +297,15 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
     let round = StoredValue::new(round);
     let decide = move |keep: bool| {
         let (respondent, why) = (chosen.get_untracked(), reason.get_untracked());
-        if respondent.is_empty() || why.trim().is_empty() {
-            result.set(Some(Err("Velg et svar og skriv en begrunnelse.".into())));
+        if respondent.is_empty() {
+            result.set(Some(Err("Velg svaret beslutningen gjelder.".into())));
+            return;
+        }
+        if why.trim().is_empty() {
+            result.set(Some(Err(
+                "Skriv en begrunnelse: den lagres sammen med beslutningen.".into(),
+            )));
+            crate::route::focus_later("rens-grunn".into());
             return;
         }
         let url = format!("/api/research/rounds/{}/decisions", enc(&round.get_value()));

@@ -271,7 +271,8 @@ pub(super) fn Coding(round: String, version: RwSignal<u32>) -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </div>
-                                    <p class="saved" role="status" aria-live="polite">{move || saved.get()}</p>
+                                    <p class=move || if saved.with(|s| s.starts_with("Ikke")) { "saved load-error" } else { "saved" }
+                                        role="status" aria-live="polite">{move || saved.get()}</p>
                                 </li>
                             }
                         }).collect_view()}
