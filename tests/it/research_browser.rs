@@ -157,6 +157,8 @@ print(json.dumps({"figures": [f["number"] for f in index["figures"] if f["number
         s.find("#variabel").await.clear().await.unwrap();
         s.type_into("#variabel", "d_storrelse").await;
         s.type_into("#etter-variabel", "tjenestetype").await;
+        let shown = s.c.execute("return document.getElementById('etter').value", vec![]).await.unwrap();
+        assert_eq!(shown, "other", "the list says the grouping is the typed variable");
         s.click(".crosstab-form button.primary").await;
         s.expect_text("#krysstabell-tittel", "Kommunestørrelse (SSB) etter").await;
         s.expect_text("#krysstabell-n", "n = 244.").await;

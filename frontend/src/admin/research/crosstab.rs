@@ -212,13 +212,30 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                     {move || variables.with(|v| v.as_ref().map(|v| derived_options(v)))}
                 </datalist>
             </div>
-            {select("etter", "Etter", by, &[
-                ("service-type", "Tjenestetype"),
-                ("size-class", "Kommunestørrelse (SSB)"),
-                ("county", "Fylke"),
-                ("branch", "Gren (svaret på inngangsspørsmålet)"),
-                ("none", "Ingen gruppering (alle)"),
-            ])}
+            // The list and the free field are one choice: typing a variable
+            // shows «Annen variabel» in the list, and a list choice
+            // empties the field.
+            <div class="field">
+                <label for="etter">"Etter"</label>
+                <select id="etter"
+                    prop:value=move || if by_other.with(|o| o.trim().is_empty()) { by.get() } else { "other".into() }
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if v != "other" {
+                            by_other.set(String::new());
+                            by.set(v);
+                        }
+                    }>
+                    {[
+                        ("service-type", "Tjenestetype"),
+                        ("size-class", "Kommunestørrelse (SSB)"),
+                        ("county", "Fylke"),
+                        ("branch", "Gren (svaret på inngangsspørsmålet)"),
+                        ("none", "Ingen gruppering (alle)"),
+                        ("other", "Annen variabel (skriv den i feltet under)"),
+                    ].into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                </select>
+            </div>
             <div class="field">
                 <label for="etter-variabel">"Eller etter en annen variabel (valgfritt)"</label>
                 <input id="etter-variabel" type="text" list="variabler" autocomplete="off"
