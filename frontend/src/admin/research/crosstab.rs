@@ -442,7 +442,7 @@ fn CodebookTable(codebook: Codebook, query: RwSignal<String>) -> impl IntoView {
             on:input=move |ev| query.set(event_target_value(&ev)) />
         <div inner_html=move || {
             let q = fold(&query.get());
-            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Del</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th><th scope=\"col\">Bruk</th></tr></thead><tbody>");
+            let mut h = String::from("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Kodeboken\"><table class=\"rates list codebook-list codebook-items\"><thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Del</th><th scope=\"col\">Variabel</th><th scope=\"col\">Spørsmål</th><th scope=\"col\">Type og koder</th><th scope=\"col\">Vises når</th><th scope=\"col\">Begrep</th><th scope=\"col\">Bruk</th></tr></thead><tbody>");
             let hits = codebook.items.iter().filter(|i| {
                 q.is_empty() || [i.id.as_str(), i.variable.as_str(), i.text.as_str(), i.concept.as_deref().unwrap_or_default()]
                     .iter().any(|s| fold(s).contains(&q))
