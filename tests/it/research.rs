@@ -11,7 +11,7 @@ use analysis::clean::{Roles, clean};
 use analysis::dataset::{Dataset, Place, Registry, RespondentInput};
 use analysis::export::{CsvFlavour, data_csv};
 use analysis::synthetic::Generator;
-use serde_json::Value;
+use serde_json::{Value, json};
 use survey_definitions::{KORUS_2025, SurveyDefinition};
 
 use crate::durability::omfang_binary;
@@ -249,6 +249,10 @@ on_both_databases! {
         let duplicate = flagged.iter().find(|f| !f["duplicate"].is_null()).expect("the copy is flagged");
         let key = duplicate["respondent"].as_str().unwrap().to_owned();
         assert!(duplicate["duplicate"].as_str().unwrap().contains("100 % like svar"), "{duplicate}");
+        // Both of the pair say who they are from, so a researcher can choose.
+        assert_eq!(duplicate["context"]["status"], "imported", "{duplicate}");
+        assert_eq!(duplicate["duplicate_of_context"]["municipality"], duplicate["context"]["municipality"], "{duplicate}");
+        assert_eq!(duplicate["differences"], json!([]), "identical answers: {duplicate}");
         for (flag, expect) in [("--drop", 243), ("--keep", 244)] {
             let out = omfang(&url, &["clean", "decide", "--round", "korus-2025", "--respondent", &key, flag, "--by", "forsker@korus.no", "--reason", "Samme tjeneste svart to ganger"]);
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

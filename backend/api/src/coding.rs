@@ -1,7 +1,5 @@
 //! Coding of free text: frames, their codes, and the answers coded.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 /// A text item that can be coded.
@@ -54,10 +52,11 @@ pub struct CodeView {
     pub description: String,
     /// Answers given it (in the sample).
     pub count: usize,
-    /// Answers given it by service type (label).
-    pub by_service_type: BTreeMap<String, usize>,
-    /// Answers given it by size class (label).
-    pub by_size_class: BTreeMap<String, usize>,
+    /// Answers given it by service type (label, in code order; groups
+    /// with none left out).
+    pub by_service_type: Vec<(String, usize)>,
+    /// Answers given it by size class (label, small to large).
+    pub by_size_class: Vec<(String, usize)>,
     /// Quotes under it, attributed without names.
     pub quotes: Vec<Quote>,
 }

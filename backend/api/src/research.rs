@@ -306,6 +306,8 @@ pub struct Flagged {
     pub duplicate: Option<String>,
     /// The respondent it resembles.
     pub duplicate_of: Option<String>,
+    /// Who that respondent is from (the same facts as `context`).
+    pub duplicate_of_context: Option<ResponseContext>,
     /// The latest decision.
     pub decision: Option<Decision>,
     /// What the response is, for telling rows apart: municipality,

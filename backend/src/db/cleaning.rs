@@ -33,6 +33,7 @@ impl Cleaned {
                             || self.data.respondents[r].submitted),
                     duplicate: dup.map(|d| d.reason.clone()),
                     duplicate_of: dup.map(|d| d.of.clone()),
+                    duplicate_of_context: other.map(|o| self.context(o)),
                     decision: cl.decision[r].clone(),
                     context: self.context(r),
                     differences: other.map(|o| differences(ds, r, o)).unwrap_or_default(),

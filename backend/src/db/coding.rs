@@ -394,22 +394,36 @@ async fn read(
             });
         }
     }
+    // Groups in the order of their codes (small, medium, large), not by name.
+    let labels_of = |var: Option<&String>| -> Vec<String> {
+        var.and_then(|v| ds.variable(v))
+            .map(|v| v.value_labels.iter().map(|(_, l)| l.clone()).collect())
+            .unwrap_or_default()
+    };
+    let (service_labels, size_labels) = (
+        labels_of(roles.service_type.as_ref()),
+        labels_of(roles.size_class.as_ref()),
+    );
+    let counted =
+        |labels: &[String], of: &dyn Fn(&TextAnswer) -> bool, pick: fn(&TextAnswer) -> &String| {
+            labels
+                .iter()
+                .filter_map(|l| {
+                    let n = answers.iter().filter(|a| of(a) && pick(a) == l).count();
+                    (n > 0).then(|| (l.clone(), n))
+                })
+                .collect::<Vec<_>>()
+        };
     let code_views = codes
         .iter()
         .map(|k| {
-            let (mut by_service_type, mut by_size_class) = (BTreeMap::new(), BTreeMap::new());
+            let coded = |a: &TextAnswer| a.codes.contains(&k.code);
+            let by_service_type = counted(&service_labels, &coded, |a| &a.service_type);
+            let by_size_class = counted(&size_labels, &coded, |a| &a.size_class);
             let mut quotes = Vec::new();
             let mut count = 0;
             for a in answers.iter().filter(|a| a.codes.contains(&k.code)) {
                 count += 1;
-                for (counts, g) in [
-                    (&mut by_service_type, &a.service_type),
-                    (&mut by_size_class, &a.size_class),
-                ] {
-                    if !g.is_empty() {
-                        *counts.entry(g.clone()).or_insert(0) += 1;
-                    }
-                }
                 let passage = given
                     .iter()
                     .find(|g| {

@@ -390,6 +390,25 @@ fn Cleaning(round: String, version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// Who a response is from, as short facts: municipality, branch, what it
+/// is about, and its status with its number of answers and last change.
+fn who(c: &api::research::ResponseContext) -> Vec<String> {
+    let status = match c.status.as_str() {
+        "submitted" => "sendt inn",
+        "imported" => "importert",
+        _ => "ikke sendt inn",
+    };
+    [c.municipality.clone(), c.branch.clone(), c.label.clone()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .chain(std::iter::once(if c.updated.is_empty() {
+            format!("{status}, {} svar", c.answered)
+        } else {
+            format!("{status}, {} svar, sist endret {}", c.answered, c.updated)
+        }))
+        .collect()
+}
+
 /// The flagged responses as an HTML table: who each is from, why it is
 /// listed, its state, and for a probable duplicate the answers where it
 /// differs from the one it resembles.
@@ -417,30 +436,23 @@ fn cleaning_table(rows: &[Flagged]) -> String {
                 d.reason
             ),
         };
-        let c = &row.context;
-        let status = match c.status.as_str() {
-            "submitted" => "sendt inn",
-            "imported" => "importert",
-            _ => "ikke sendt inn",
-        };
-        let from: Vec<String> = [c.municipality.clone(), c.branch.clone(), c.label.clone()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .chain(std::iter::once(if c.updated.is_empty() {
-                format!("{status}, {} svar", c.answered)
-            } else {
-                format!("{status}, {} svar, sist endret {}", c.answered, c.updated)
-            }))
-            .collect();
+        let from = who(&row.context).join(" · ");
         let mut differences = String::new();
         if let Some(other) = &row.duplicate_of {
+            let other_from = row
+                .duplicate_of_context
+                .as_ref()
+                .map(|c| format!(" ({})", who(c).join(" · ")))
+                .unwrap_or_default();
+            let key = other;
+            let other = &format!("{other}{other_from}");
             if row.differences.is_empty() {
                 differences = format!("<p>Alle svar er like som i {}.</p>", esc(other));
             } else {
                 differences = format!(
                     "<details><summary>Forskjeller fra {}</summary><table class=\"rates\"><thead><tr><th scope=\"col\">Variabel</th><th scope=\"col\">Dette svaret</th><th scope=\"col\">{}</th></tr></thead><tbody>",
                     esc(other),
-                    esc(other)
+                    esc(key)
                 );
                 for d in &row.differences {
                     differences.push_str(&format!(
@@ -457,7 +469,7 @@ fn cleaning_table(rows: &[Flagged]) -> String {
         h.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}{differences}</td><td>{}</td></tr>",
             esc(&row.respondent),
-            esc(&from.join(" · ")),
+            esc(&from),
             esc(&why.join("; ")),
             esc(&state)
         ));

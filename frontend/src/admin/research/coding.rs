@@ -293,7 +293,7 @@ fn code_table(frame: &FrameView) -> String {
     let mut h = String::from(
         "<table class=\"rates list\" id=\"koder\"><caption>Koder</caption><thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Beskrivelse</th><th scope=\"col\">Antall svar</th><th scope=\"col\">Etter tjenestetype</th><th scope=\"col\">Etter kommunestørrelse</th><th scope=\"col\">Sitater</th></tr></thead><tbody>",
     );
-    let counts = |m: &std::collections::BTreeMap<String, usize>| {
+    let counts = |m: &[(String, usize)]| {
         m.iter()
             .map(|(g, n)| format!("{g}: {n}"))
             .collect::<Vec<_>>()
