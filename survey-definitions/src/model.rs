@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::expr::Expression;
 
+mod meta;
+pub use meta::*;
+
 /// The current version of the definition format. A definition states the
 /// version it was written for; the parser rejects versions it does not know.
 pub const FORMAT_VERSION: u32 = 1;
@@ -119,119 +122,6 @@ impl SurveyDefinition {
     pub fn ready(mut self) -> Self {
         self.reindex();
         self
-    }
-}
-
-/// Survey metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SurveyMeta {
-    /// Stable survey id, e.g. `korus-2025`.
-    pub id: String,
-    /// The round's year, e.g. 2025.
-    pub round_year: u16,
-    /// Title shown to respondents.
-    pub title: String,
-    /// BCP 47 language tag of the texts (`nb` for bokmål).
-    pub language: String,
-    /// Introduction shown before the first section.
-    pub introduction: String,
-    /// Text shown after submission.
-    pub closing: Option<String>,
-    /// Who runs the survey, shown in every page's header.
-    #[serde(default)]
-    pub owner: Option<String>,
-    /// The sentence that introduces the contact points where a text has
-    /// the `{kontakter}` placeholder; shown only when contacts are declared.
-    #[serde(default)]
-    pub contact_prompt: Option<String>,
-    /// Contact points for respondents (footer, and `{kontakter}` in texts).
-    #[serde(default)]
-    pub contacts: Vec<ContactPoint>,
-    /// What the privacy notice says about this survey.
-    #[serde(default)]
-    pub privacy: Option<PrivacyNotice>,
-    /// Items whose answer names what a response is about (a service's
-    /// name), shown as "Du svarer for: …" once answered.
-    #[serde(default)]
-    pub response_label: Vec<String>,
-    /// The e-mail administrators start an invitation wave from. Only the
-    /// server reads it (from the TOML; the JSON form leaves it out), so
-    /// the browser app is built without it and stays small.
-    #[cfg(not(target_arch = "wasm32"))]
-    #[serde(default, skip_serializing)]
-    pub invitation: Option<InvitationText>,
-}
-
-/// An invitation e-mail: subject and body with the wave's merge fields
-/// (`{kommune}`, `{navn}`, `{frist}`, `{lenke}`, `{avmelding}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InvitationText {
-    /// Subject.
-    pub subject: String,
-    /// Body; must contain `{lenke}`, the personal link.
-    pub body: String,
-}
-
-/// The placeholder in the introduction or closing text where the contact
-/// prompt and the contact points go (or nothing, when none are declared).
-pub const CONTACTS_PLACEHOLDER: &str = "{kontakter}";
-
-/// A contact point for respondents.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactPoint {
-    /// Name of the office or person.
-    pub name: String,
-    /// E-mail address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Telephone number.
-    #[serde(default)]
-    pub phone: Option<String>,
-    /// What the contact point covers (a region, a topic).
-    #[serde(default)]
-    pub covers: Option<String>,
-}
-
-/// The survey's facts for the privacy notice; omfang writes the notice
-/// (what is collected is read from the definition itself).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrivacyNotice {
-    /// The data controller (behandlingsansvarlig).
-    pub controller: String,
-    /// Why the answers are collected.
-    pub purpose: String,
-    /// Legal basis, if declared.
-    #[serde(default)]
-    pub legal_basis: Option<String>,
-    /// Who to contact about personal data (e-mail), if declared.
-    #[serde(default)]
-    pub contact: Option<String>,
-    /// The data protection officer's contact, if declared.
-    #[serde(default)]
-    pub data_protection_officer: Option<String>,
-}
-
-impl SurveyMeta {
-    /// `text` with the contact placeholder resolved: the prompt when
-    /// contacts are declared (the caller lists them after it), else nothing.
-    /// Returns the text and whether the contact list belongs after it.
-    pub fn with_contacts(&self, text: &str) -> (String, bool) {
-        if !text.contains(CONTACTS_PLACEHOLDER) {
-            return (text.to_owned(), false);
-        }
-        match (&self.contact_prompt, self.contacts.is_empty()) {
-            (Some(prompt), false) => (text.replace(CONTACTS_PLACEHOLDER, prompt), true),
-            _ => {
-                let cleaned = text
-                    .replace(&format!(" {CONTACTS_PLACEHOLDER}"), "")
-                    .replace(CONTACTS_PLACEHOLDER, "");
-                (cleaned, false)
-            }
-        }
     }
 }
 

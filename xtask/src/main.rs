@@ -17,6 +17,7 @@ mod bench;
 mod bench_analysis;
 mod bench_mail;
 mod bench_stats;
+mod wasm_opt;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
@@ -99,18 +100,18 @@ fn project_root() -> PathBuf {
         .to_owned()
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"))
 }
 
-fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     println!("\n==> {what}");
     let _ = std::io::stdout().flush();
 }
 
-fn run(cmd: &mut Command) -> Result<()> {
+pub(crate) fn run(cmd: &mut Command) -> Result<()> {
     println!("$ {}", describe(cmd));
     let status = cmd
         .current_dir(project_root())
@@ -277,51 +278,8 @@ fn build_app(dist: &Path, profile: &str, features: Option<&str>, folder: &str) -
         .remove_producers_section(true)
         .generate(&pkg)
         .context("wasm-bindgen")?;
-    shrink(&pkg.join("frontend_bg.wasm"))?;
+    wasm_opt::shrink(&pkg.join("frontend_bg.wasm"))?;
     Ok(pkg)
-}
-
-/// binaryen, pinned, from the npm registry (Debian's wasm-opt 108 makes a
-/// wasm Chromium refuses; see BUILD-NOTES).
-const BINARYEN: &str = "binaryen@123.0.0";
-
-/// Drops dead and duplicate code from a wasm file with binaryen's
-/// `wasm-opt`. Only these size passes: `-Oz` shrinks the raw file but
-/// grows the gzip download by a tenth (measured: 294 → 321 KB), while
-/// these take 2 KB off the gzip size and change no behaviour.
-fn shrink(wasm: &Path) -> Result<()> {
-    let dir = target_dir().join("npm-tools");
-    let tool = dir.join("node_modules/.bin/wasm-opt");
-    if !tool.is_file() {
-        if Command::new("npm").arg("--version").output().is_err() {
-            ensure_packages(&[("npm", "/usr/bin/npm")])?;
-        }
-        step(&format!("{BINARYEN} from the npm registry (wasm-opt)"));
-        fs::create_dir_all(&dir)?;
-        run(Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .arg(BINARYEN)
-            .stdin(std::process::Stdio::null()))?;
-    }
-    step("dropping dead and duplicate code (wasm-opt)");
-    run(Command::new(tool)
-        .args([
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "--strip-debug",
-            "--dce",
-            "--vacuum",
-            "--remove-unused-module-elements",
-            "--duplicate-function-elimination",
-        ])
-        .arg(wasm)
-        .arg("-o")
-        .arg(wasm))
 }
 
 /// Drops comments and needless whitespace from the stylesheet. Written
