@@ -140,6 +140,34 @@ pub fn parse(
                         m.insert(code.to_string(), Answer::Text(cell.to_owned()));
                     }
                 }
+                // Estimates come back from their text; sums and counts
+                // are derived.
+                Part::Lower | Part::Upper
+                    if matches!(
+                        def.item(item_id).map(|i| &i.kind),
+                        Some(ItemKind::Estimate { .. })
+                    ) => {}
+                Part::Approximate | Part::Rows | Part::Sum => {}
+                Part::Field(row, column) => {
+                    let Some(ItemKind::Roster { columns, .. }) = def.item(item_id).map(|i| &i.kind)
+                    else {
+                        continue;
+                    };
+                    let Some(c) = columns.get(*column as usize) else {
+                        continue;
+                    };
+                    if let Answer::List(rows) = raw
+                        .entry(item_id.clone())
+                        .or_insert_with(|| Answer::List(Vec::new()))
+                    {
+                        while rows.len() < *row as usize {
+                            rows.push(Answer::Map(BTreeMap::new()));
+                        }
+                        if let Answer::Map(m) = &mut rows[*row as usize - 1] {
+                            m.insert(c.key.clone(), Answer::Text(cell.to_owned()));
+                        }
+                    }
+                }
                 Part::Lower | Part::Upper => {
                     let key = if *part == Part::Lower {
                         "lower"

@@ -101,6 +101,7 @@ impl<'a> Generator<'a> {
                         (min + rng.below((hi - min + 1) as u64) as i64) as f64,
                     ))
                 }
+                ItemKind::Date => Some(Answer::Text("2025-06-30".into())),
                 ItemKind::Money { max } => Some(Answer::Number(
                     (rng.below((*max).clamp(1, 2_000_000) as u64) / 1000 * 1000) as f64,
                 )),
@@ -131,6 +132,24 @@ impl<'a> Generator<'a> {
                     }
                     Some(Answer::Map(grid))
                 }
+                ItemKind::Estimate { min, .. } => {
+                    let n = min + rng.below(20) as i64;
+                    Some(Answer::Text(format!("cirka {n}–{}", n + 3)))
+                }
+                ItemKind::Roster { columns, .. } => Some(Answer::List(
+                    (0..1 + rng.below(3))
+                        .map(|_| {
+                            let fields = columns.iter().map(|c| {
+                                let v = match c.kind.range() {
+                                    Some((lo, hi)) => Answer::Number((lo + (hi - lo) / 2) as f64),
+                                    None => Answer::Text(format!("Rolle {}", rng.below(5))),
+                                };
+                                (c.key.clone(), v)
+                            });
+                            Answer::Map(fields.collect())
+                        })
+                        .collect(),
+                )),
                 ItemKind::Text { .. } | ItemKind::LongText { .. } => rng
                     .chance(0.3)
                     .then(|| Answer::Text(format!("Tekst {}", rng.below(1000)))),

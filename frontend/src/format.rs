@@ -105,7 +105,50 @@ pub fn answer_text(
             .collect::<Vec<_>>()
             .join("; "),
         (ItemKind::Percent, a) => format!("{} %", text_of(a)),
-        (ItemKind::Money { .. }, a) => format!("{} kr", text_of(a)),
+        (ItemKind::Money { .. }, Answer::Number(n)) => format!("{} kr", kroner(*n)),
+        (ItemKind::Date, Answer::Text(t)) => survey_definitions::iso_date_norwegian(t),
+        (
+            ItemKind::CountGrid {
+                rows, money: true, ..
+            },
+            Answer::Map(m),
+        ) => {
+            let mut parts: Vec<String> = rows
+                .iter()
+                .filter_map(|r| match m.get(&r.code.to_string()) {
+                    Some(Answer::Number(n)) => {
+                        Some(format!("{}: {} kr", r.label.trim(), kroner(*n)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let sum: f64 = m
+                .values()
+                .filter_map(|v| match v {
+                    Answer::Number(n) => Some(*n),
+                    _ => None,
+                })
+                .sum();
+            parts.push(format!("sum {} kr", kroner(sum)));
+            parts.join("; ")
+        }
+        (ItemKind::Roster { columns, .. }, Answer::List(rows)) => rows
+            .iter()
+            .filter_map(|r| match r {
+                Answer::Map(m) => Some(
+                    columns
+                        .iter()
+                        .filter_map(|c| {
+                            m.get(&c.key)
+                                .map(|v| format!("{}: {}", c.label, text_of(v)))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         (ItemKind::AgeRange { .. }, Answer::Map(m)) => {
             let part = |k: &str| m.get(k).map(text_of).unwrap_or_default();
             format!("{}–{} år", part("lower"), part("upper"))
@@ -121,6 +164,19 @@ pub fn answer_text(
         (ItemKind::Registry { registry: kind, .. }, a) => place_name(registry, *kind, &text_of(a)),
         (_, a) => text_of(a),
     }
+}
+
+/// Whole kroner with a space between thousands: «1 250 000».
+pub fn kroner(n: f64) -> String {
+    let digits = format!("{}", n.round().abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Escapes text for HTML. Hand-written: five characters, and the static

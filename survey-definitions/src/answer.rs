@@ -8,7 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::expr::Value;
 use crate::model::{Item, ItemKind};
 
+mod date;
+mod group;
 mod money;
+
+pub use date::iso_date_norwegian;
+pub use group::{Estimate, read_estimate};
 
 /// One raw answer, as the browser or an import sends it.
 ///
@@ -271,6 +276,20 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
         }
         ItemKind::Percent => Ok(integer(answer, 0, 100)?.map_or(Value::Null, Value::Num)),
         ItemKind::Money { max } => Ok(money::money(answer, *max)?.map_or(Value::Null, Value::Num)),
+        ItemKind::Date => match answer {
+            Answer::Null => Ok(Value::Null),
+            Answer::Text(t) if t.trim().is_empty() => Ok(Value::Null),
+            Answer::Text(t) => date::iso_date(t).map(Value::Str).ok_or_else(|| {
+                invalid(
+                    "not_date",
+                    "Skriv datoen som dd.mm.åååå, for eksempel 31.12.2025.",
+                )
+            }),
+            _ => Err(invalid(
+                "not_date",
+                "Skriv datoen som dd.mm.åååå, for eksempel 31.12.2025.",
+            )),
+        },
         ItemKind::Decimal { min, max } => match number(answer) {
             Ok(None) => Ok(Value::Null),
             Ok(Some(n)) if n < *min || n > *max => Err(invalid(
@@ -406,7 +425,12 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             }
             Ok(Value::Range(lower, upper))
         }
-        ItemKind::CountGrid { rows, max } => {
+        ItemKind::Estimate { min, max } => Ok(group::estimate(answer, *min, *max)?
+            .map_or(Value::Null, |e| {
+                Value::Range(Some(e.lower as f64), Some(e.upper as f64))
+            })),
+        ItemKind::Roster { columns, max_rows } => Ok(group::roster(answer, columns, *max_rows)?.1),
+        ItemKind::CountGrid { rows, max, money } => {
             let map = match answer {
                 Answer::Null => return Ok(Value::Null),
                 Answer::Map(m) => m,
@@ -424,7 +448,12 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
                     .ok()
                     .and_then(|c| rows.iter().find(|r| r.code == c))
                     .ok_or_else(|| invalid("unknown_row", format!("Ukjent rad «{key}».")))?;
-                let n = integer(raw, 0, *max).map_err(|mut e| {
+                let n = if *money {
+                    money::money(raw, *max)
+                } else {
+                    integer(raw, 0, *max)
+                };
+                let n = n.map_err(|mut e| {
                     e.message = format!("{}: {}", row.label.trim(), e.message);
                     e.target = Some(key.clone());
                     e
@@ -456,6 +485,26 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
 /// sorted codes, ranges and grids as maps of numbers. `Ok(Answer::Null)`
 /// when unanswered; the Norwegian message when invalid.
 pub fn normalize(item: &Item, answer: &Answer) -> Result<Answer, String> {
+    // Their canonical answer keeps what their value drops: whether an
+    // estimate was approximate, and a roster's text fields.
+    match &item.kind {
+        ItemKind::Estimate { min, max } => {
+            return Ok(group::estimate(answer, *min, *max)
+                .map_err(|e| e.message)?
+                .map_or(Answer::Null, |e| Answer::Text(e.text())));
+        }
+        ItemKind::Roster { columns, max_rows } => {
+            let rows = group::roster(answer, columns, *max_rows)
+                .map_err(|e| e.message)?
+                .0;
+            return Ok(if rows.is_empty() {
+                Answer::Null
+            } else {
+                Answer::List(rows)
+            });
+        }
+        _ => {}
+    }
     let value = interpret(item, answer).map_err(|e| e.message)?;
     let num = |n: f64| Answer::Number(n);
     Ok(match value {

@@ -62,9 +62,13 @@ impl ItemKind {
             | ItemKind::Percent
             | ItemKind::Money { .. } => "number",
             ItemKind::AgeRange { .. } => "age_range",
-            ItemKind::CountGrid { .. } => "count_grid",
+            ItemKind::Estimate { .. } => "estimate",
+            ItemKind::CountGrid { money: false, .. } => "count_grid",
+            ItemKind::CountGrid { money: true, .. } => "money_grid",
+            ItemKind::Roster { .. } => "roster",
             ItemKind::Text { .. } | ItemKind::LongText { .. } | ItemKind::Specify { .. } => "text",
             ItemKind::Registry { .. } => "registry",
+            ItemKind::Date => "date",
         }
     }
 }

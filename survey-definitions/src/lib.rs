@@ -19,7 +19,10 @@ mod parse;
 mod unit;
 mod validate;
 
-pub use answer::{Answer, AnswerSet, canonicalize, format_number, normalize, parse_decimal};
+pub use answer::{
+    Answer, AnswerSet, Estimate, canonicalize, format_number, iso_date_norwegian, normalize,
+    parse_decimal, read_estimate,
+};
 pub use codebook::{CodeLabel, Codebook, CodebookConcept, CodebookItem, CodebookSurvey};
 pub use compat::incompatibilities;
 pub use diagnostic::{Diagnostic, Level, line_column};

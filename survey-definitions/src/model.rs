@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::expr::Expression;
 
 mod meta;
+mod roster;
 pub use meta::*;
+pub use roster::*;
 
 /// The current version of the definition format. A definition states the
 /// version it was written for; the parser rejects versions it does not know.
@@ -275,6 +277,10 @@ pub enum ItemKind {
         /// Largest allowed amount (the smallest is 0).
         max: i64,
     },
+    /// A calendar date from 1900 to 2100, stored as `YYYY-MM-DD`;
+    /// accepts «31.12.2025». Limits to a period are checks
+    /// (`$dato >= "2025-06-01"`).
+    Date,
     /// A decimal number; accepts the Norwegian decimal comma.
     Decimal {
         /// Smallest allowed value.
@@ -305,12 +311,32 @@ pub enum ItemKind {
     },
     /// A 0–100 percentage slider.
     Percent,
-    /// Counts per row (1.11/2.11: staff by education).
+    /// Counts per row (staff by education), or amounts in whole kroner
+    /// per row (funding sources) when `money`; the page shows their sum.
     CountGrid {
         /// Rows, each with a code and a label.
         rows: Vec<ChoiceOption>,
-        /// Largest count allowed in a row.
+        /// Largest count (or amount) allowed in a row.
         max: i64,
+        /// Amounts in whole kroner (`money_grid`) rather than counts.
+        #[serde(default)]
+        money: bool,
+    },
+    /// A count that may be given as approximate or as a range: «12»,
+    /// «cirka 12», «12–15». Its value is a range (`lower`/`upper`).
+    Estimate {
+        /// Smallest allowed number.
+        min: i64,
+        /// Largest allowed number.
+        max: i64,
+    },
+    /// A repeating group: one row per entry (a position), each with the
+    /// same fields (a role and a percentage).
+    Roster {
+        /// The fields of every row.
+        columns: Vec<RosterColumn>,
+        /// Most rows allowed.
+        max_rows: u32,
     },
     /// A code picked from a registry (county, municipality, district).
     Registry {
@@ -339,11 +365,15 @@ impl ItemKind {
             ItemKind::Integer { .. } => "integer",
             ItemKind::Decimal { .. } => "decimal",
             ItemKind::Money { .. } => "money",
+            ItemKind::Date => "date",
             ItemKind::SingleChoice { .. } => "single_choice",
             ItemKind::MultipleChoice { .. } => "multiple_choice",
             ItemKind::AgeRange { .. } => "age_range",
             ItemKind::Percent => "percent",
-            ItemKind::CountGrid { .. } => "count_grid",
+            ItemKind::CountGrid { money: false, .. } => "count_grid",
+            ItemKind::CountGrid { money: true, .. } => "money_grid",
+            ItemKind::Estimate { .. } => "estimate",
+            ItemKind::Roster { .. } => "roster",
             ItemKind::Registry { .. } => "registry",
             ItemKind::Specify { .. } => "specify",
         }

@@ -1,6 +1,6 @@
 //! TOML definition text → typed [`SurveyDefinition`], with positioned errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -62,6 +62,8 @@ struct RawItem {
     max_length: Option<u32>,
     registry: Option<RegistryKind>,
     parent: Option<String>,
+    columns: Option<Vec<RosterColumn>>,
+    max_rows: Option<u32>,
     #[serde(default)]
     personal: bool,
 }
@@ -261,6 +263,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
             min: int(r.min, 0),
             max: int(r.max, 100_000),
         },
+        "date" => ItemKind::Date,
         "money" => ItemKind::Money {
             max: int(r.max, 1_000_000_000),
         },
@@ -281,10 +284,51 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
             max: int(r.max, 100),
         },
         "percent" => ItemKind::Percent,
-        "count_grid" => ItemKind::CountGrid {
+        "count_grid" | "money_grid" => ItemKind::CountGrid {
             rows: plain(options(cx, r.rows, "rows")),
-            max: int(r.max, 10_000),
+            money: r.kind.get_ref() == "money_grid",
+            max: int(
+                r.max,
+                if r.kind.get_ref() == "money_grid" {
+                    1_000_000_000
+                } else {
+                    10_000
+                },
+            ),
         },
+        "estimate" => ItemKind::Estimate {
+            min: int(r.min, 0),
+            max: int(r.max, 100_000),
+        },
+        "roster" => {
+            let columns = r.columns.clone().unwrap_or_default();
+            let mut keys = BTreeSet::new();
+            for c in &columns {
+                let ok = !c.key.is_empty()
+                    && c.key
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                if !ok || !keys.insert(c.key.as_str()) {
+                    cx.error(
+                        r.kind.span(),
+                        format!(
+                            "roster column key `{}` must be unique and written a-z, 0-9 or _",
+                            c.key
+                        ),
+                    );
+                }
+            }
+            if columns.is_empty() {
+                cx.error(
+                    r.kind.span(),
+                    "a `roster` item needs `[[items.columns]]` with `key` and `label`",
+                );
+            }
+            ItemKind::Roster {
+                columns,
+                max_rows: r.max_rows.unwrap_or(20).max(1),
+            }
+        }
         "registry" => match r.registry {
             Some(registry) => ItemKind::Registry {
                 registry,
@@ -300,7 +344,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
                 r.kind.span(),
                 format!(
                     "unknown item kind `{other}` (expected text, long_text, integer, decimal, single_choice, \
-                     multiple_choice, age_range, percent, count_grid or registry)"
+                     multiple_choice, age_range, percent, count_grid, money, money_grid, date, estimate, roster or registry)"
                 ),
             );
             return;
@@ -308,9 +352,10 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     };
 
     let default_required = match kind {
-        ItemKind::Text { .. } | ItemKind::LongText { .. } | ItemKind::CountGrid { .. } => {
-            Requirement::Optional
-        }
+        ItemKind::Text { .. }
+        | ItemKind::LongText { .. }
+        | ItemKind::CountGrid { .. }
+        | ItemKind::Roster { .. } => Requirement::Optional,
         _ => Requirement::Required,
     };
     let mut concept_codes = BTreeMap::new();

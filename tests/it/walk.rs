@@ -32,6 +32,8 @@ pub struct Plan {
     pub ages: BTreeMap<String, (String, String)>,
     /// Grid rows to fill (code, count), by item id.
     pub grid: BTreeMap<String, Vec<(i64, String)>>,
+    /// Roster rows to add, each its fields in column order, by item id.
+    pub rows: BTreeMap<String, Vec<Vec<String>>>,
 }
 
 impl Plan {
@@ -96,6 +98,10 @@ async fn answer(s: &Session, def: &SurveyDefinition, plan: &Plan, id: &str) {
             s.type_into(&css, plan.typed.get(id).map_or("4,5", String::as_str))
                 .await;
         }
+        ItemKind::Date => {
+            s.type_into(&css, plan.typed.get(id).map_or("31122025", String::as_str))
+                .await;
+        }
         ItemKind::Money { .. } => {
             s.type_into(
                 &css,
@@ -155,6 +161,39 @@ async fn answer(s: &Session, def: &SurveyDefinition, plan: &Plan, id: &str) {
                 .unwrap_or_else(|| vec![(rows[0].code, "1".into())]);
             for (code, n) in cells {
                 s.type_into(&format!("{css}-{code}"), &n).await;
+            }
+        }
+        ItemKind::Estimate { .. } => {
+            s.type_into(
+                &css,
+                plan.typed.get(id).map_or("cirka 12–15", String::as_str),
+            )
+            .await;
+        }
+        // Row by row, pressing «Legg til rad» before every row after the first.
+        ItemKind::Roster { columns, .. } => {
+            let rows = plan.rows.get(id).cloned().unwrap_or_else(|| {
+                vec![
+                    columns
+                        .iter()
+                        .map(|c| {
+                            if c.kind.range().is_some() {
+                                "100".into()
+                            } else {
+                                "Rolle".into()
+                            }
+                        })
+                        .collect(),
+                ]
+            });
+            for (i, fields) in rows.iter().enumerate() {
+                if i > 0 {
+                    s.click(&format!("{css}-add")).await;
+                }
+                for (c, value) in columns.iter().zip(fields) {
+                    s.type_into(&format!("{css}-{}-{}", i + 1, c.key), value)
+                        .await;
+                }
             }
         }
         ItemKind::Registry { .. } => {

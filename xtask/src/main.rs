@@ -21,15 +21,20 @@ mod wasm_opt;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Budget for the browser payload (wasm + JS + CSS + HTML), gzip-compressed.
-const PAYLOAD_BUDGET_GZIP: u64 = 300 * 1024;
+/// Raised from 300 KB to 325 KB when the engine gained the item kinds a
+/// second survey needs (date, money grid with its sum, estimate, roster
+/// rows added and removed in the page): about 11 KB of code every survey's
+/// respondents download, still a fraction of a typical news page.
+const PAYLOAD_BUDGET_GZIP: u64 = 325 * 1024;
 /// Budget for the administrators' and researchers' payload (the same app
 /// with the `/admin` and `/analyse` pages), gzip-compressed. Raised from
 /// 400 KB when the researchers' area joined the build, and to 500 KB when
 /// its pages read typed answers (the `omfang-api` crate's deserializers
 /// for every shape) and gained duplicate comparison and coding search:
 /// it is used by a handful of staff on office PCs, and respondents'
-/// download (above) is what must stay small.
-const ADMIN_PAYLOAD_BUDGET_GZIP: u64 = 500 * 1024;
+/// download (above) is what must stay small. 520 KB since the new item
+/// kinds joined the preview and the two surveys' pages.
+const ADMIN_PAYLOAD_BUDGET_GZIP: u64 = 520 * 1024;
 /// Password the CI gives the local PostgreSQL superuser (loopback only).
 const PG_PASSWORD: &str = "omfang";
 
@@ -169,7 +174,7 @@ fn ensure_wasm_target() -> Result<()> {
 }
 
 /// Builds the browser app into `frontend/dist`, twice: the respondents'
-/// build (`pkg/`, checked against the 300 KB budget) and the
+/// build (`pkg/`, checked against the 325 KB budget) and the
 /// administrators' build with the `admin` feature (`admin-pkg/`). Each is
 /// wasm (size-optimised) plus JS glue from the wasm-bindgen version pinned in
 /// Cargo.lock; then HTML, CSS, and gzip copies that the server sends to

@@ -213,6 +213,47 @@ fn cell_of(item: &Item, answer: Option<&Answer>, part: Part, concept: bool) -> C
             .get(&code.to_string())
             .and_then(num)
             .map_or(Cell::Missing, Cell::Num),
+        (Part::Lower | Part::Upper | Part::Approximate, Answer::Text(t)) => {
+            match survey_definitions::read_estimate(t) {
+                Some(e) => Cell::Num(match part {
+                    Part::Lower => e.lower as f64,
+                    Part::Upper => e.upper as f64,
+                    _ => f64::from(u8::from(e.approximate)),
+                }),
+                None => Cell::Missing,
+            }
+        }
+        (Part::Sum, Answer::Map(rows)) => Cell::Num(rows.values().filter_map(num).sum()),
+        (Part::Rows, Answer::List(rows)) => Cell::Num(rows.len() as f64),
+        (Part::Sum, Answer::List(rows)) => Cell::Num(
+            rows.iter()
+                .filter_map(|r| match r {
+                    Answer::Map(m) => Some(m.values().filter_map(|v| match v {
+                        Answer::Number(n) => Some(*n),
+                        _ => None,
+                    })),
+                    _ => None,
+                })
+                .flatten()
+                .sum(),
+        ),
+        (Part::Field(row, column), Answer::List(rows)) => {
+            let ItemKind::Roster { columns, .. } = &item.kind else {
+                return Cell::Missing;
+            };
+            let field =
+                columns
+                    .get(column as usize)
+                    .and_then(|c| match rows.get(row as usize - 1) {
+                        Some(Answer::Map(m)) => m.get(&c.key),
+                        _ => None,
+                    });
+            match field {
+                Some(Answer::Number(n)) => Cell::Num(*n),
+                Some(Answer::Text(t)) if !t.is_empty() => Cell::Text(t.clone()),
+                _ => Cell::Missing,
+            }
+        }
         (Part::Lower, Answer::Map(m)) => m
             .get("lower")
             .and_then(num)

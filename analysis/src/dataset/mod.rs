@@ -108,6 +108,14 @@ pub enum Part {
     Lower,
     /// Upper bound of an age range.
     Upper,
+    /// Whether an estimate was given as approximate (1/0).
+    Approximate,
+    /// Number of rows of a roster.
+    Rows,
+    /// Sum of a money grid's rows, or of a roster's number fields.
+    Sum,
+    /// One field (by column index) of one roster row (from 1).
+    Field(u32, u32),
 }
 
 /// Where a variable's values come from.

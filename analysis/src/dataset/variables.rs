@@ -157,6 +157,15 @@ fn expand(
             Measure::Scale,
             Vec::new(),
         )),
+        // Dates stay `YYYY-MM-DD` text (SPSS reads them as strings).
+        ItemKind::Date => out.push(var(
+            name.into(),
+            label.into(),
+            Part::Whole,
+            Storage::Text,
+            Measure::Nominal,
+            Vec::new(),
+        )),
         // Kroner can pass an i32: a decimal column holds them exactly.
         ItemKind::Money { .. } => out.push(var(
             name.into(),
@@ -186,16 +195,114 @@ fn expand(
                 ));
             }
         }
-        ItemKind::CountGrid { rows, .. } => {
+        ItemKind::CountGrid { rows, money, .. } => {
+            let storage = if *money { Storage::Float } else { Storage::Int };
             for r in rows {
                 out.push(var(
                     format!("{name}_r{}", r.code),
                     format!("{label}: {}", r.label),
                     Part::Row(r.code),
+                    storage,
+                    Measure::Scale,
+                    Vec::new(),
+                ));
+            }
+            if *money {
+                out.push(var(
+                    format!("{name}_sum"),
+                    format!("{label}: sum"),
+                    Part::Sum,
+                    storage,
+                    Measure::Scale,
+                    Vec::new(),
+                ));
+            }
+        }
+        // The text as given («cirka 12–15»), its bounds, and whether it
+        // was approximate.
+        ItemKind::Estimate { .. } => {
+            let parts = [
+                (
+                    "",
+                    " (som oppgitt)",
+                    Part::Whole,
+                    Storage::Text,
+                    Measure::Nominal,
+                ),
+                (
+                    "_nedre",
+                    " (nedre)",
+                    Part::Lower,
+                    Storage::Int,
+                    Measure::Scale,
+                ),
+                (
+                    "_ovre",
+                    " (øvre)",
+                    Part::Upper,
+                    Storage::Int,
+                    Measure::Scale,
+                ),
+                (
+                    "_cirka",
+                    " (omtrentlig)",
+                    Part::Approximate,
+                    Storage::Int,
+                    Measure::Nominal,
+                ),
+            ];
+            for (suffix, word, part, storage, measure) in parts {
+                let labels = if part == Part::Approximate {
+                    vec![(0, "Nei".to_owned()), (1, "Ja".to_owned())]
+                } else {
+                    Vec::new()
+                };
+                out.push(var(
+                    format!("{name}{suffix}"),
+                    format!("{label}{word}"),
+                    part,
+                    storage,
+                    measure,
+                    labels,
+                ));
+            }
+        }
+        // Wide: the number of rows, the sum of the number fields, then
+        // every field of every possible row (`stillinger_2_prosent`).
+        ItemKind::Roster { columns, max_rows } => {
+            out.push(var(
+                format!("{name}_antall"),
+                format!("{label}: antall rader"),
+                Part::Rows,
+                Storage::Int,
+                Measure::Scale,
+                Vec::new(),
+            ));
+            if columns.iter().any(|c| c.kind.range().is_some()) {
+                out.push(var(
+                    format!("{name}_sum"),
+                    format!("{label}: sum"),
+                    Part::Sum,
                     Storage::Int,
                     Measure::Scale,
                     Vec::new(),
                 ));
+            }
+            for row in 1..=*max_rows {
+                for (i, c) in columns.iter().enumerate() {
+                    let (storage, measure) = match c.kind.range() {
+                        Some(_) => (Storage::Int, Measure::Scale),
+                        None => (Storage::Text, Measure::Nominal),
+                    };
+                    out.push(var(
+                        format!("{name}_{row}_{}", c.key),
+                        format!("{label}: rad {row}, {}", c.label),
+                        Part::Field(row, i as u32),
+                        storage,
+                        measure,
+                        Vec::new(),
+                    ));
+                }
             }
         }
         ItemKind::AgeRange { .. } => {

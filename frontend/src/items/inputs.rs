@@ -46,12 +46,17 @@ pub(super) fn NumberInput(
     item: Item,
     /// Decimal rather than whole number.
     decimal: bool,
+    /// A date: the browser's date picker where it has one (its value is
+    /// `YYYY-MM-DD`); where it has none the field is text and «31.12.2025»
+    /// is read as well. One component for both keeps the download small.
+    #[prop(optional)]
+    date: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let (id, id2) = (item.id.clone(), item.id.clone());
     view! {
         <label class="question" for=input_id(&item.id)>{question_text(&item)}</label>
-        <input type="text" class="number" id=input_id(&item.id) inputmode=if decimal { "decimal" } else { "numeric" }
+        <input type=if date { "date" } else { "text" } class="number" id=input_id(&item.id) inputmode=if date { "none" } else if decimal { "decimal" } else { "numeric" }
             aria-describedby=problems_id(&item.id) aria-invalid=invalid_flag(ctx, &item.id)
             prop:value=move || as_text(&ctx.answer(&id))
             on:input=move |ev| ctx.set(&id2, text_answer(event_target_value(&ev))) />
@@ -136,8 +141,30 @@ pub(super) fn CountGrid(
     item: Item,
     /// The rows.
     rows: Vec<ChoiceOption>,
+    /// Amounts in kroner: the sum is shown under the rows.
+    money: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // The engine reads the amounts; the sum shows once they all read.
+    let sum = {
+        let item = item.clone();
+        move || match survey_definitions::normalize(&item, &ctx.answer(&item.id)) {
+            Ok(Answer::Map(m)) => {
+                let total: f64 = m
+                    .values()
+                    .filter_map(|v| match v {
+                        Answer::Number(n) => Some(*n),
+                        _ => None,
+                    })
+                    .sum();
+                format!("{} kr", crate::format::kroner(total))
+            }
+            Ok(_) => "0 kr".to_owned(),
+            Err(_) => "–".to_owned(),
+        }
+    };
+    let total = money
+        .then(|| view! { <p class="sum" aria-live="polite">"Sum: " <strong>{sum}</strong></p> });
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -161,6 +188,7 @@ pub(super) fn CountGrid(
         <fieldset id=input_id(&item.id) aria-describedby=problems_id(&item.id) aria-invalid=invalid_flag(ctx, &item.id)>
             <legend class="question">{question_text(&item)}</legend>
             <table class="grid"><tbody>{rows}</tbody></table>
+            {total}
         </fieldset>
     }
 }

@@ -4,6 +4,7 @@
 
 mod choice;
 mod inputs;
+mod roster;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use crate::format::heading;
 use crate::state::Ctx;
 use choice::{Choices, RegistrySelect};
 use inputs::{AgeRange, CountGrid, NumberInput, PercentInput, TextInput};
+use roster::Roster;
 
 /// The DOM id of an item's input (or fieldset).
 pub fn input_id(id: &str) -> String {
@@ -165,6 +167,9 @@ pub fn ItemView(
         ItemKind::Decimal { .. } => {
             view! { <NumberInput item=item.clone() decimal=true /> }.into_any()
         }
+        ItemKind::Date => {
+            view! { <NumberInput item=item.clone() decimal=false date=true /> }.into_any()
+        }
         // Whole kroner: the same field, read by the engine's money rules.
         ItemKind::Money { .. } => {
             view! { <NumberInput item=item.clone() decimal=false /> }.into_any()
@@ -178,8 +183,16 @@ pub fn ItemView(
             view! { <Choices item=item.clone() options=options.clone() multiple=true /> }.into_any()
         }
         ItemKind::AgeRange { .. } => view! { <AgeRange item=item.clone() /> }.into_any(),
-        ItemKind::CountGrid { rows, .. } => {
-            view! { <CountGrid item=item.clone() rows=rows.clone() /> }.into_any()
+        ItemKind::CountGrid { rows, money, .. } => {
+            view! { <CountGrid item=item.clone() rows=rows.clone() money=*money /> }.into_any()
+        }
+        // Free wording («cirka 12–15»): a text field the engine reads.
+        ItemKind::Estimate { .. } => {
+            view! { <TextInput item=item.clone() max_length=40 long=false /> }.into_any()
+        }
+        ItemKind::Roster { columns, max_rows } => {
+            view! { <Roster item=item.clone() columns=columns.clone() max_rows=*max_rows /> }
+                .into_any()
         }
         ItemKind::Registry { registry, parent } => {
             view! { <RegistrySelect item=item.clone() registry=*registry parent=parent.clone() /> }

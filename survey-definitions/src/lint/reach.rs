@@ -162,6 +162,7 @@ fn domain(item: &Item, literals: &[Value]) -> Vec<Answer> {
         | ItemKind::Decimal { .. }
         | ItemKind::Percent
         | ItemKind::Money { .. } => d.extend(numbers().into_iter().map(Answer::Number)),
+        ItemKind::Date => d.push(Answer::Text("2025-06-30".into())),
         ItemKind::AgeRange { min, max } => {
             let m: BTreeMap<String, Answer> = [
                 ("lower".to_owned(), Answer::from(*min)),
@@ -178,6 +179,32 @@ fn domain(item: &Item, literals: &[Value]) -> Vec<Answer> {
                         .map(|r| (r.code.to_string(), Answer::from(n)))
                         .collect(),
                 ));
+            }
+        }
+        ItemKind::Estimate { .. } => {
+            let n = numbers();
+            let (lo, hi) = (n.first().copied(), n.last().copied());
+            d.extend(n.into_iter().map(Answer::Number));
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                d.push(Answer::Text(format!("{lo}–{hi}")));
+            }
+        }
+        ItemKind::Roster { columns, .. } => {
+            for n in [0, 50, 100] {
+                let row: BTreeMap<String, Answer> = columns
+                    .iter()
+                    .map(|c| {
+                        let v = match c.kind.range() {
+                            Some(_) => Answer::from(n),
+                            None => Answer::Text("x".into()),
+                        };
+                        (c.key.clone(), v)
+                    })
+                    .collect();
+                d.push(Answer::List(vec![
+                    Answer::Map(row.clone()),
+                    Answer::Map(row),
+                ]));
             }
         }
         ItemKind::Text { .. }
