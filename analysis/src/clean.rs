@@ -37,8 +37,9 @@ pub struct Roles {
     pub municipality: String,
     /// The district item's variable (`bydel`), if any.
     pub district: Option<String>,
-    /// The gate item's variable (`tjenestetype`): the service-type recode's item.
-    pub gate: String,
+    /// The gate item's variable (the item that sorts responses into
+    /// branches), when the survey has branches.
+    pub gate: Option<String>,
     /// The service-type derived variable (`d_tjenestetype`).
     pub service_type: Option<String>,
     /// The size-class derived variable (`d_storrelse`).
@@ -49,7 +50,8 @@ pub struct Roles {
 
 impl Roles {
     /// Finds the roles in a definition; the gate is the item the
-    /// `service_type` recode reads, or an item with id `gate`.
+    /// `service_type` recode reads, or an item with id `gate`, and a survey
+    /// without branches has none. `None` without a municipality item.
     pub fn of(def: &SurveyDefinition) -> Option<Roles> {
         let registry = |kind: RegistryKind| {
             def.items
@@ -60,7 +62,7 @@ impl Roles {
                 .map(|i| i.variable.clone())
         };
         let service = def.service_type();
-        let gate_item = def.gate_item()?;
+        let gate_item = def.gate_item();
         let field = |f: survey_definitions::RegistryField| {
             def.derived
                 .iter()
@@ -70,7 +72,7 @@ impl Roles {
         Some(Roles {
             municipality: registry(RegistryKind::Municipality)?,
             district: registry(RegistryKind::District),
-            gate: gate_item.variable.clone(),
+            gate: gate_item.map(|g| g.variable.clone()),
             service_type: service.map(|d| d.variable.clone()),
             size_class: field(survey_definitions::RegistryField::SizeClass),
             county: field(survey_definitions::RegistryField::County),
@@ -139,10 +141,12 @@ pub fn clean(ds: &Dataset, roles: &Roles, decisions: &[Decision], sample: Sample
     let keys = ds.column("respondent");
     let key = |row: usize| keys.map(|c| c.text(row)).unwrap_or_default();
     let municipality = ds.column(&roles.municipality);
-    let gate = ds.column(&roles.gate);
+    // The gate must be answered where the survey has one.
+    let gate = roles.gate.as_deref().map(|g| ds.column(g));
     let analysable: Vec<bool> = (0..n)
         .map(|r| {
-            municipality.is_some_and(|c| !c.is_missing(r)) && gate.is_some_and(|c| !c.is_missing(r))
+            municipality.is_some_and(|c| !c.is_missing(r))
+                && gate.is_none_or(|g| g.is_some_and(|c| !c.is_missing(r)))
         })
         .collect();
 
@@ -183,7 +187,15 @@ fn duplicates(ds: &Dataset, roles: &Roles, analysable: &[bool]) -> Vec<Option<Du
             .map(|d| text(d, r))
             .unwrap_or_default();
         groups
-            .entry((text(&roles.municipality, r), district, text(&roles.gate, r)))
+            .entry((
+                text(&roles.municipality, r),
+                district,
+                roles
+                    .gate
+                    .as_deref()
+                    .map(|g| text(g, r))
+                    .unwrap_or_default(),
+            ))
             .or_default()
             .push(r);
     }
@@ -331,7 +343,7 @@ pub fn units(ds: &Dataset, roles: &Roles, cleaning: &Cleaning, unit: Unit) -> Ve
             })
             .collect(),
         Unit::Municipality(rule) => {
-            let gate = ds.column(&roles.gate);
+            let gate = roles.gate.as_deref().and_then(|g| ds.column(g));
             let code = |r: usize| gate.and_then(|c| c.number(r)).unwrap_or(f64::INFINITY) as i64;
             let mut by_municipality: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for r in included {

@@ -44,7 +44,7 @@ pub fn plan(def: &SurveyDefinition, roles: &Roles) -> Vec<Planned> {
     let gate_item = def
         .items
         .iter()
-        .find(|i| i.variable == roles.gate)
+        .find(|i| Some(&i.variable) == roles.gate.as_ref())
         .map(|i| i.id.clone());
     if let Some(gate) = &gate_item {
         out.push(Planned {

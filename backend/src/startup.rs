@@ -8,9 +8,6 @@ use crate::config::Settings;
 use crate::http::{self, AppState};
 use crate::{Error, db};
 
-/// Definitions shipped with omfang, loaded into every database at start.
-pub const SHIPPED_SURVEYS: &[&str] = &[survey_definitions::KORUS_2025];
-
 /// A built, bound, not yet running server.
 pub struct Application {
     listener: TcpListener,
@@ -25,8 +22,8 @@ impl Application {
         let db = db::connect(&settings.database_url).await?;
         db::migrate(&db).await?;
         db::places::seed_shipped(&db).await?;
-        for text in SHIPPED_SURVEYS {
-            db::round::ensure_shipped(&db, text).await?;
+        for shipped in survey_definitions::SHIPPED {
+            db::round::ensure_shipped(&db, shipped.definition).await?;
         }
         let listener = TcpListener::bind(settings.bind)
             .await

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::expr::Value;
 use crate::model::{Item, ItemKind};
 
-mod date;
+pub(crate) mod date;
 mod group;
 mod money;
 

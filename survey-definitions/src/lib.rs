@@ -44,14 +44,49 @@ pub const KORUS_2025: &str = include_str!("../surveys/korus-2025.toml");
 /// `analysis/REPORT-FORMAT.md`; read by the analysis crate).
 pub const KORUS_2025_REPORT: &str = include_str!("../surveys/korus-2025-report.toml");
 
+/// Oslo's reporting form on one-to-one follow-up of youth, June–December
+/// 2025 (reconstructed from its report; see the file's notes).
+pub const OSLO_EN_TIL_EN_2025: &str = include_str!("../surveys/oslo-en-til-en-2025.toml");
+
+/// A survey shipped with omfang: its definition and its report file.
+#[derive(Debug, Clone, Copy)]
+pub struct Shipped {
+    /// The definition's survey id.
+    pub id: &'static str,
+    /// The definition (TOML).
+    pub definition: &'static str,
+    /// Its report file, if it has one.
+    pub report: Option<&'static str>,
+}
+
+/// Every survey shipped with omfang; a server loads each as a round.
+pub const SHIPPED: &[Shipped] = &[
+    Shipped {
+        id: "korus-2025",
+        definition: KORUS_2025,
+        report: Some(KORUS_2025_REPORT),
+    },
+    Shipped {
+        id: "oslo-en-til-en-2025",
+        definition: OSLO_EN_TIL_EN_2025,
+        report: None,
+    },
+];
+
 /// The definition shipped for a survey id, if any.
 pub fn shipped_definition(survey_id: &str) -> Option<&'static str> {
-    (survey_id == "korus-2025").then_some(KORUS_2025)
+    SHIPPED
+        .iter()
+        .find(|s| s.id == survey_id)
+        .map(|s| s.definition)
 }
 
 /// The report file shipped for a survey id, if any.
 pub fn shipped_report(survey_id: &str) -> Option<&'static str> {
-    (survey_id == "korus-2025").then_some(KORUS_2025_REPORT)
+    SHIPPED
+        .iter()
+        .find(|s| s.id == survey_id)
+        .and_then(|s| s.report)
 }
 
 /// The error at this crate's boundary.

@@ -98,7 +98,7 @@ pub async fn browser() -> (Client, Driver, tempfile::TempDir) {
             "binary": chromium,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--disable-sync",
-                     "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())]
+                     "--window-size=1280,900", "--lang=nb-NO", format!("--user-data-dir={}", profile.path().display())]
         }
     });
     let caps = caps.as_object().unwrap().clone();

@@ -189,12 +189,22 @@ impl TestApp {
 
     /// Creates an invitation in the KORUS 2025 round and returns its token.
     pub async fn invite(&self, municipality: &str, district: Option<&str>) -> String {
+        self.invite_in("korus-2025", municipality, district).await
+    }
+
+    /// Creates an invitation in a round and returns its token.
+    pub async fn invite_in(
+        &self,
+        round: &str,
+        municipality: &str,
+        district: Option<&str>,
+    ) -> String {
         use omfang::domain::{DistrictNumber, EmailAddress, MunicipalityNumber};
         let m = MunicipalityNumber::parse(municipality).unwrap();
         let d = district.map(|d| DistrictNumber::parse(d).unwrap());
         let e = EmailAddress::parse("respondent@kommune.no").unwrap();
         let (_, token) =
-            omfang::db::journey::create_invitation(&self.conn, "korus-2025", &m, d.as_ref(), &e)
+            omfang::db::journey::create_invitation(&self.conn, round, &m, d.as_ref(), &e)
                 .await
                 .expect("invitation");
         token.expose().to_owned()

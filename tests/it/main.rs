@@ -14,6 +14,7 @@ mod durability;
 mod faithful;
 mod journey;
 mod logs;
+mod oslo;
 mod preview;
 mod privacy;
 mod report_file;

@@ -99,8 +99,11 @@ async fn answer(s: &Session, def: &SurveyDefinition, plan: &Plan, id: &str) {
                 .await;
         }
         ItemKind::Date => {
-            s.type_into(&css, plan.typed.get(id).map_or("31122025", String::as_str))
-                .await;
+            s.type_into(
+                &css,
+                plan.typed.get(id).map_or("31.12.2025", String::as_str),
+            )
+            .await;
         }
         ItemKind::Money { .. } => {
             s.type_into(

@@ -53,7 +53,9 @@ pub(super) fn by_variable(ds: &Dataset, roles: &Roles, by: &str) -> Result<usize
         "county" => roles.county.clone().ok_or_else(|| {
             AnalysisError::Input("the definition declares no county variable".into())
         })?,
-        "branch" => roles.gate.clone(),
+        "branch" => roles.gate.clone().ok_or_else(|| {
+            AnalysisError::Input("the survey has no branches (no gate item)".into())
+        })?,
         other => other.to_owned(),
     };
     if let Some(i) = ds.variables.iter().position(|v| v.name == name) {

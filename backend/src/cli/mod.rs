@@ -244,8 +244,8 @@ pub(crate) async fn prepared(
     let db = crate::db::connect(database_url).await?;
     crate::db::migrate(&db).await?;
     crate::db::places::seed_shipped(&db).await?;
-    for text in crate::startup::SHIPPED_SURVEYS {
-        crate::db::round::ensure_shipped(&db, text).await?;
+    for shipped in survey_definitions::SHIPPED {
+        crate::db::round::ensure_shipped(&db, shipped.definition).await?;
     }
     Ok(db)
 }

@@ -64,7 +64,7 @@ pub async fn cleaned(
     }
     let dataset = builder.finish();
     let roles = analysis::clean::Roles::of(&data.definition).ok_or_else(|| {
-        Error::BadRequest("the definition has no municipality item or gate to analyse by".into())
+        Error::BadRequest("the definition has no municipality item to analyse by".into())
     })?;
     let cleaning = analysis::clean::clean(&dataset, &roles, &data.decisions, sample);
     Ok(Cleaned {

@@ -82,7 +82,7 @@ impl Cleaned {
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(", "),
-            branch: label_of(&roles.gate),
+            branch: roles.gate.as_deref().map(label_of).unwrap_or_default(),
             label,
             status: if input.key.starts_with("import-") {
                 "imported"

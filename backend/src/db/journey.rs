@@ -187,6 +187,39 @@ pub async fn load(
     Ok(state(&r, answers_of(db, r.id).await?))
 }
 
+/// Refuses a second response where the survey takes one per link: from
+/// this link, or from another link of the same unit (municipality and
+/// district) in the round.
+pub async fn once_per_unit(
+    db: &DatabaseConnection,
+    inv: &invitation::Model,
+    started: usize,
+) -> Result<(), Error> {
+    let refuse = |message: &str| Error::Invalid {
+        message: message.to_owned(),
+        report: Box::default(),
+    };
+    if started > 0 {
+        return Err(refuse(
+            "Det er allerede et svar fra denne lenken, og hver lenke sender inn ett svar. Åpne svaret i listen for å se det eller fortsette på det.",
+        ));
+    }
+    let mut same_unit = response::Entity::find()
+        .filter(response::Column::RoundId.eq(inv.round_id))
+        .filter(response::Column::MunicipalityNumber.eq(inv.municipality_number.clone()))
+        .filter(response::Column::Status.ne(DISCARDED));
+    same_unit = match &inv.district_number {
+        Some(d) => same_unit.filter(response::Column::DistrictNumber.eq(d.clone())),
+        None => same_unit.filter(response::Column::DistrictNumber.is_null()),
+    };
+    if same_unit.one(db).await?.is_some() {
+        return Err(refuse(
+            "Det finnes allerede et svar for den samme enheten i denne runden, startet fra en annen lenke. Hver enhet sender inn ett svar: ta kontakt med den som sendte deg lenken.",
+        ));
+    }
+    Ok(())
+}
+
 /// Starts a response (another service) with the header prefilled from the invitation.
 #[tracing::instrument(skip_all, fields(invitation = inv.id))]
 pub async fn start(
@@ -195,7 +228,16 @@ pub async fn start(
     inv: &invitation::Model,
 ) -> Result<ResponseState, Error> {
     let started = responses(db, inv).await?.len();
-    if started >= MAX_RESPONSES_PER_LINK {
+    if def.survey.responses_per_link == Some(1) {
+        once_per_unit(db, inv, started).await?;
+    }
+    let limit = def
+        .survey
+        .responses_per_link
+        .map_or(MAX_RESPONSES_PER_LINK, |n| {
+            (n as usize).min(MAX_RESPONSES_PER_LINK)
+        });
+    if started >= limit && limit > 1 {
         return Err(Error::Invalid {
             message: format!(
                 "Det er allerede {started} svar fra denne lenken, og flere kan ikke startes. Slett utkast du ikke trenger, eller ta kontakt hvis kommunen har flere tjenester enn dette."

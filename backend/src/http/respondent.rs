@@ -94,8 +94,18 @@ pub(crate) async fn open(
             label: s.label,
             deletable: s.deletable,
         })
-        .collect();
-    let closed = round::window_check(r.opens_at, r.closes_at, chrono::Utc::now()).err();
+        .collect::<Vec<_>>();
+    let mut closed = round::window_check(r.opens_at, r.closes_at, chrono::Utc::now()).err();
+    // Once per unit: a link whose unit has answered through another link
+    // says so before the respondent starts, not after typing.
+    if def.survey.responses_per_link == Some(1)
+        && responses.is_empty()
+        && closed.is_none()
+        && let Err(crate::Error::Invalid { message, .. }) =
+            journey::once_per_unit(&state.db, &inv, 0).await
+    {
+        closed = Some(message);
+    }
     Ok(Json(InvitationView {
         survey_id: r.survey_id,
         title: r.title,

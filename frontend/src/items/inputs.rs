@@ -46,9 +46,10 @@ pub(super) fn NumberInput(
     item: Item,
     /// Decimal rather than whole number.
     decimal: bool,
-    /// A date: the browser's date picker where it has one (its value is
-    /// `YYYY-MM-DD`); where it has none the field is text and «31.12.2025»
-    /// is read as well. One component for both keeps the download small.
+    /// A date, typed as «31.12.2025» (the engine also reads
+    /// `2025-12-31`). A text field rather than the browser's date picker:
+    /// the picker's order of day and month follows the browser's language,
+    /// and one component for both keeps the download small.
     #[prop(optional)]
     date: bool,
 ) -> impl IntoView {
@@ -56,9 +57,12 @@ pub(super) fn NumberInput(
     let (id, id2) = (item.id.clone(), item.id.clone());
     view! {
         <label class="question" for=input_id(&item.id)>{question_text(&item)}</label>
-        <input type=if date { "date" } else { "text" } class="number" id=input_id(&item.id) inputmode=if date { "none" } else if decimal { "decimal" } else { "numeric" }
+        <input type="text" class="number" id=input_id(&item.id) inputmode=if decimal { "decimal" } else { "numeric" } placeholder=date.then_some("dd.mm.åååå")
             aria-describedby=problems_id(&item.id) aria-invalid=invalid_flag(ctx, &item.id)
-            prop:value=move || as_text(&ctx.answer(&id))
+            prop:value=move || match ctx.answer(&id) {
+                Answer::Text(t) if date => survey_definitions::iso_date_norwegian(&t),
+                a => as_text(&a),
+            }
             on:input=move |ev| ctx.set(&id2, text_answer(event_target_value(&ev))) />
     }
 }

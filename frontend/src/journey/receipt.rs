@@ -54,7 +54,7 @@ fn facts_html(l: &Loaded, open: Open) -> String {
             })
     });
     if let Some(s) = service {
-        h.push_str(&format!("<dt>Tjeneste</dt><dd>{}</dd>", esc(&s)));
+        h.push_str(&format!("<dt>Gjelder</dt><dd>{}</dd>", esc(&s)));
     }
     h.push_str(&format!(
         "<dt>Referanse</dt><dd>{}-{id}</dd></dl>",

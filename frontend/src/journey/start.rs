@@ -74,6 +74,8 @@ pub(crate) fn StartPage(
         .map(|s| s.id.clone())
         .unwrap_or_default();
     let has_any = move || view.with(|v| !v.responses.is_empty());
+    // A survey answered once per link (a district's report) offers no second start.
+    let once = l.def.survey.responses_per_link == Some(1);
     let list = {
         let l = l.clone();
         move || {
@@ -95,14 +97,15 @@ pub(crate) fn StartPage(
     view! {
         <h1 id="page-heading" tabindex="-1">{l.def.survey.title.clone()}</h1>
         {move || window_text().map(|t| view! { <p class="notice">{t}</p> })}
+        {l.def.survey.period.as_ref().map(|p| view! { <p class="notice" id="period">{p.describe()}</p> })}
         {move || closed().map(|t| view! { <p class="notice warning" role="status">{t}</p> })}
         <section class="intro" aria-label="Innledning">{survey_text(&l.def, &l.def.survey.introduction)}</section>
         <section aria-labelledby="services-heading">
             <h2 id="services-heading">"Dine svar"</h2>
             <p hidden=has_any>"Du har ikke begynt ennå."</p>
             <ul class="services" hidden=move || !has_any()>{list}</ul>
-            <button type="button" class="primary" hidden=move || closed().is_some() on:click=start_new>
-                {move || if has_any() { "Start svar for en annen tjeneste" } else { "Start undersøkelsen" }}
+            <button type="button" class="primary" hidden=move || closed().is_some() || (once && has_any()) on:click=start_new>
+                {move || if has_any() { "Start et nytt svar (for en annen enhet eller tjeneste)" } else { "Start undersøkelsen" }}
             </button>
             {move || error.get().map(|e| view! { <p class="load-error" role="alert">{e}</p> })}
         </section>
@@ -123,10 +126,7 @@ fn ServiceRow(
 ) -> impl IntoView {
     let router = Router::get();
     let submitted = r.status == "submitted";
-    let name = r
-        .label
-        .clone()
-        .unwrap_or_else(|| format!("Svar {} (uten navn på tjenesten)", n + 1));
+    let name = r.label.clone().unwrap_or_else(|| format!("Svar {}", n + 1));
     let status = if submitted {
         format!(
             "Sendt inn {}",

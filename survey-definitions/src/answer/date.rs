@@ -2,7 +2,7 @@
 
 /// A date as `YYYY-MM-DD`, from that form or the Norwegian «31.12.2025»
 /// (also «31.12.25» is refused: the century must be written).
-pub(super) fn iso_date(text: &str) -> Option<String> {
+pub(crate) fn iso_date(text: &str) -> Option<String> {
     // One pass over the bytes: three numbers split by `.` (day first) or
     // `-` (year first). Written out because the respondents' download has
     // no room for a date crate's parser and formatter.
@@ -48,10 +48,12 @@ pub(super) fn iso_date(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// `2025-12-31` as «31.12.2025».
+/// `2025-12-31` as «31.12.2025»; any other text unchanged (a date typed
+/// «31.12.2025» stays as typed).
 pub fn iso_date_norwegian(iso: &str) -> String {
+    let dashes = iso.len() == 10 && iso.as_bytes()[4] == b'-' && iso.as_bytes()[7] == b'-';
     match (iso.get(..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) if iso.len() == 10 => format!("{d}.{m}.{y}"),
+        (Some(y), Some(m), Some(d)) if dashes => format!("{d}.{m}.{y}"),
         _ => iso.to_owned(),
     }
 }
@@ -78,5 +80,6 @@ mod tests {
             assert_eq!(iso_date(bad), None, "{bad}");
         }
         assert_eq!(iso_date_norwegian("2025-12-31"), "31.12.2025");
+        assert_eq!(iso_date_norwegian("31.12.2025"), "31.12.2025");
     }
 }

@@ -124,6 +124,31 @@ impl Linter<'_> {
                     .into(),
             );
         }
+        if let Some(p) = &meta.period {
+            let dates = [Some(&p.start), Some(&p.end), p.reference_date.as_ref()];
+            let bad = dates
+                .iter()
+                .flatten()
+                .find(|d| crate::answer::date::iso_date(d).as_deref() != Some(d.as_str()));
+            let at = self.locate("[survey.period]");
+            if let Some(d) = bad {
+                self.report(
+                    Level::Error,
+                    at,
+                    format!("the period's date `{d}` is not a YYYY-MM-DD calendar day"),
+                );
+            } else if p.start > p.end {
+                self.report(Level::Error, at, "the period ends before it starts".into());
+            }
+        }
+        if meta.responses_per_link == Some(0) {
+            let at = self.locate("responses_per_link");
+            self.report(
+                Level::Error,
+                at,
+                "`responses_per_link` must be at least 1".into(),
+            );
+        }
         let texts = [Some(&meta.introduction), meta.closing.as_ref()];
         let uses_placeholder = texts
             .iter()

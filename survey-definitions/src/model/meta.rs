@@ -36,6 +36,14 @@ pub struct SurveyMeta {
     /// name), shown as "Du svarer for: …" once answered.
     #[serde(default)]
     pub response_label: Vec<String>,
+    /// How many responses one personal link may start: 1 when the link's
+    /// unit (a district) answers once; by default several (one per
+    /// service), up to the server's limit.
+    #[serde(default)]
+    pub responses_per_link: Option<u32>,
+    /// The period the answers report on, when the survey has one.
+    #[serde(default)]
+    pub period: Option<ReportingPeriod>,
     /// The e-mail administrators start an invitation wave from. Only the
     /// server reads it (from the TOML; the JSON form leaves it out), so
     /// the browser app is built without it and stays small.
@@ -53,6 +61,31 @@ pub struct InvitationText {
     pub subject: String,
     /// Body; must contain `{lenke}`, the personal link.
     pub body: String,
+}
+
+/// The period a survey's answers report on (dates as `YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingPeriod {
+    /// First day.
+    pub start: String,
+    /// Last day.
+    pub end: String,
+    /// The day counts are taken («per 31.12.2025»), if there is one.
+    #[serde(default)]
+    pub reference_date: Option<String>,
+}
+
+impl ReportingPeriod {
+    /// «Rapporteringsperiode: 01.06.2025–31.12.2025. Tall per 31.12.2025.»
+    pub fn describe(&self) -> String {
+        let d = crate::iso_date_norwegian;
+        let mut t = format!("Rapporteringsperiode: {}–{}.", d(&self.start), d(&self.end));
+        if let Some(r) = &self.reference_date {
+            t.push_str(&format!(" Tall per {}.", d(r)));
+        }
+        t
+    }
 }
 
 /// The placeholder in the introduction or closing text where the contact
