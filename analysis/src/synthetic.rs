@@ -58,6 +58,7 @@ impl<'a> Generator<'a> {
     /// One respondent of `municipality` answering `gate` (1, 2 or 3).
     pub fn respondent(&mut self, key: String, municipality: &str, gate: i64) -> RespondentInput {
         let mut values: BTreeMap<String, Answer> = BTreeMap::new();
+        let gate_id = self.def.gate_item().map(|g| g.id.clone());
         let rng = &mut self.rng;
         for item in &self.def.items {
             let answer = match &item.kind {
@@ -70,8 +71,7 @@ impl<'a> Generator<'a> {
                         .map(|p| Answer::Text(p.county_number.clone())),
                     RegistryKind::District => None,
                 },
-                ItemKind::SingleChoice { options } if item.id == "gate" => {
-                    let _ = options;
+                ItemKind::SingleChoice { .. } if Some(&item.id) == gate_id.as_ref() => {
                     Some(Answer::Number(gate as f64))
                 }
                 ItemKind::SingleChoice { options } => Some(Answer::Number(

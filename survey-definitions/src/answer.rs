@@ -280,10 +280,17 @@ pub(crate) fn interpret(item: &Item, answer: &Answer) -> Result<Value, Invalid> 
             Answer::Null => Ok(Value::Null),
             Answer::Text(t) if t.trim().is_empty() => Ok(Value::Null),
             Answer::Text(t) => date::iso_date(t).map(Value::Str).ok_or_else(|| {
-                invalid(
-                    "not_date",
-                    "Skriv datoen som dd.mm.åååå, for eksempel 31.12.2025.",
-                )
+                if date::date_parts(t).is_some() {
+                    invalid(
+                        "no_such_date",
+                        "Den datoen finnes ikke. Sjekk dag og måned.",
+                    )
+                } else {
+                    invalid(
+                        "not_date",
+                        "Skriv datoen som dd.mm.åååå, for eksempel 31.12.2025.",
+                    )
+                }
             }),
             _ => Err(invalid(
                 "not_date",

@@ -214,7 +214,7 @@ pub async fn once_per_unit(
     };
     if same_unit.one(db).await?.is_some() {
         return Err(refuse(
-            "Det finnes allerede et svar for den samme enheten i denne runden, startet fra en annen lenke. Hver enhet sender inn ett svar: ta kontakt med den som sendte deg lenken.",
+            "Det finnes allerede et svar for den samme enheten (samme kommune og bydel) i denne runden, startet eller sendt inn fra en annen lenke. Bare ett svar kan sendes inn per enhet, så denne lenken kan ikke starte et nytt. Skal du svare i stedet, ta kontakt med den som sendte deg lenken.",
         ));
     }
     Ok(())
@@ -433,7 +433,8 @@ pub async fn save(
             (current, old)
         }
     };
-    let branch = match new.get("gate") {
+    // The branch is the gate item's code, where the survey has branches.
+    let branch = match def.gate_item().and_then(|g| new.get(&g.id)) {
         Some(Answer::Number(n)) => Some(*n as i32),
         _ => None,
     };

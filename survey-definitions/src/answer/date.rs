@@ -1,13 +1,22 @@
 //! Date answers: a calendar day as `YYYY-MM-DD` or «31.12.2025».
 
-/// A date as `YYYY-MM-DD`, from that form or the Norwegian «31.12.2025»
-/// (also «31.12.25» is refused: the century must be written).
-pub(crate) fn iso_date(text: &str) -> Option<String> {
-    // One pass over the bytes: three numbers split by `.` (day first) or
-    // `-` (year first). Written out because the respondents' download has
-    // no room for a date crate's parser and formatter.
+/// Day, month and year as written: «31.12.2025», «31/12/2025»,
+/// «31-12-2025», «31 12 2025», «31122025» (day first) or «2025-12-31»
+/// (year first, four digits). `None` when the text has another shape
+/// (also «31.12.25»: the century must be written). The day need not exist.
+pub(crate) fn date_parts(text: &str) -> Option<(u32, u32, u32)> {
+    // One pass over the bytes: three numbers split by one kind of
+    // separator. Written out because the respondents' download has no
+    // room for a date crate's parser and formatter.
     let t = text.trim();
-    let sep = if t.contains('.') { b'.' } else { b'-' };
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let n = |r: std::ops::Range<usize>| t[r].parse::<u32>().ok();
+        return Some((n(4..8)?, n(2..4)?, n(0..2)?));
+    }
+    let sep = t.bytes().find(|b| !b.is_ascii_digit())?;
+    if !b"./-, ".contains(&sep) {
+        return None;
+    }
     let (mut nums, mut lens, mut i) = ([0u32; 3], [0usize; 3], 0);
     for b in t.bytes() {
         match b {
@@ -20,11 +29,20 @@ pub(crate) fn iso_date(text: &str) -> Option<String> {
         }
     }
     let [a, m, b] = nums;
-    let (y, d, y_len, d_len) = if sep == b'.' {
-        (b, a, lens[2], lens[0])
-    } else {
+    let year_first = lens[0] == 4;
+    let (y, d, y_len, d_len) = if year_first {
         (a, b, lens[0], lens[2])
+    } else {
+        (b, a, lens[2], lens[0])
     };
+    let ok = i == 2 && y_len == 4 && (1..=2).contains(&lens[1]) && (1..=2).contains(&d_len);
+    ok.then_some((y, m, d))
+}
+
+/// A date as `YYYY-MM-DD` from any shape [`date_parts`] reads, when the
+/// day exists (1900–2100).
+pub(crate) fn iso_date(text: &str) -> Option<String> {
+    let (y, m, d) = date_parts(text)?;
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -33,9 +51,6 @@ pub(crate) fn iso_date(text: &str) -> Option<String> {
         2 => 28,
         _ => return None,
     };
-    if i != 2 || y_len != 4 || !(1..=2).contains(&lens[1]) || !(1..=2).contains(&d_len) {
-        return None;
-    }
     if !(1900..=2100).contains(&y) || !(1..=days).contains(&d) {
         return None;
     }
@@ -67,6 +82,20 @@ mod tests {
         assert_eq!(iso_date("2025-12-31").as_deref(), Some("2025-12-31"));
         assert_eq!(iso_date(" 31.12.2025 ").as_deref(), Some("2025-12-31"));
         assert_eq!(iso_date("1.6.2025").as_deref(), Some("2025-06-01"));
+        for typed in [
+            "31/12/2025",
+            "31-12-2025",
+            "31 12 2025",
+            "31122025",
+            "31,12,2025",
+        ] {
+            assert_eq!(iso_date(typed).as_deref(), Some("2025-12-31"), "{typed}");
+        }
+        assert_eq!(
+            date_parts("31.02.2025"),
+            Some((2025, 2, 31)),
+            "a shape, not a day"
+        );
         assert_eq!(iso_date("29.02.2024").as_deref(), Some("2024-02-29"));
         for bad in [
             "29.02.2025",
