@@ -43,6 +43,7 @@ fn registry(path: &str) -> Registry {
     Registry {
         year: 2024,
         municipalities,
+        districts: Default::default(),
     }
 }
 

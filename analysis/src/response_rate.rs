@@ -25,7 +25,74 @@ fn percent(a: u64, b: u64) -> f64 {
     }
 }
 
-/// Counts the municipalities of `registry` with a respondent in the sample.
+/// Counts the city districts of `registry` with a respondent in the
+/// sample, one group per municipality with districts.
+fn district_rate(
+    ds: &Dataset,
+    roles: &Roles,
+    cleaning: &Cleaning,
+    registry: &Registry,
+) -> ResponseRate {
+    let answered: BTreeSet<String> = roles
+        .district
+        .as_deref()
+        .and_then(|d| ds.column(d))
+        .map(|c| {
+            (0..ds.len())
+                .filter(|&r| cleaning.included[r])
+                .map(|r| c.text(r))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut groups: BTreeMap<String, RateGroup> = BTreeMap::new();
+    let mut districts: Vec<_> = registry.districts.iter().collect();
+    districts.sort();
+    for (number, (name, municipality)) in districts {
+        let g = groups
+            .entry(municipality.clone())
+            .or_insert_with(|| RateGroup {
+                key: municipality.clone(),
+                label: registry
+                    .municipalities
+                    .get(municipality)
+                    .map_or_else(|| municipality.clone(), |p| p.name.clone()),
+                answered: 0,
+                municipalities: 0,
+                percent: 0.0,
+                not_answered: Vec::new(),
+            });
+        g.municipalities += 1;
+        if answered.contains(number) {
+            g.answered += 1;
+        } else {
+            g.not_answered.push(name.clone());
+        }
+    }
+    let groups: Vec<RateGroup> = groups
+        .into_values()
+        .map(|mut g| {
+            g.percent = percent(g.answered, g.municipalities);
+            g
+        })
+        .collect();
+    let (a, m) = groups
+        .iter()
+        .fold((0, 0), |t, g| (t.0 + g.answered, t.1 + g.municipalities));
+    ResponseRate {
+        by: RateBy::District,
+        registry_year: registry.year,
+        sample: cleaning.sample.name().into(),
+        groups,
+        total: RateTotal {
+            answered: a,
+            municipalities: m,
+            percent: percent(a, m),
+        },
+    }
+}
+
+/// Counts the municipalities of `registry` with a respondent in the sample
+/// (by county or size class), or the city districts (`RateBy::District`).
 pub fn response_rate(
     ds: &Dataset,
     roles: &Roles,
@@ -33,6 +100,9 @@ pub fn response_rate(
     registry: &Registry,
     by: RateBy,
 ) -> ResponseRate {
+    if by == RateBy::District {
+        return district_rate(ds, roles, cleaning, registry);
+    }
     let answered: BTreeSet<String> = ds
         .column(&roles.municipality)
         .map(|c| {
@@ -52,6 +122,7 @@ pub fn response_rate(
                 place.county_number.clone(),
                 place.county_name.clone(),
             ),
+            RateBy::District => continue,
             RateBy::SizeClass => {
                 let class = SizeClass::of(place.population);
                 (
@@ -135,6 +206,7 @@ impl RateRender for ResponseRate {
             match self.by {
                 RateBy::County => "fylke",
                 RateBy::SizeClass => "kommunestørrelse",
+                RateBy::District => "bydel",
             }
         );
         let width = self
@@ -205,7 +277,12 @@ impl RateRender for ResponseRate {
     fn to_crosstab(&self, unit_description: &str) -> Crosstab {
         Crosstab {
             item: "svarprosent".into(),
-            label: "Kommuner som har svart".into(),
+            label: if self.by == RateBy::District {
+                "Bydeler som har svart"
+            } else {
+                "Kommuner som har svart"
+            }
+            .into(),
             kind: Kind::Single,
             by: "none".into(),
             by_label: String::new(),

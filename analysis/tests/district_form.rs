@@ -136,3 +136,66 @@ fn fifteen_districts_sum_to_the_reports_figures() {
         "15 districts, no duplicates"
     );
 }
+
+/// Oslo with its fifteen districts, as the registry has them.
+fn oslo_registry() -> Registry {
+    let mut r = Registry {
+        year: 2024,
+        ..Default::default()
+    };
+    r.municipalities.insert(
+        "0301".into(),
+        analysis::dataset::Place {
+            name: "Oslo".into(),
+            county_number: "03".into(),
+            county_name: "Oslo".into(),
+            population: 717_710,
+        },
+    );
+    for d in 1..=15 {
+        r.districts
+            .insert(format!("0301{d:02}"), (format!("Bydel {d}"), "0301".into()));
+    }
+    r
+}
+
+#[test]
+fn the_report_file_gives_the_reports_numbers() {
+    use analysis::declared::{self, run};
+    let def = SurveyDefinition::parse(OSLO_EN_TIL_EN_2025).unwrap();
+    let registry = oslo_registry();
+    let ds = Dataset::build(&def, &registry, (1..=15).map(|d| district(&def, d)));
+    let roles = Roles::of(&def).unwrap();
+    let (file, diagnostics) = declared::check(survey_definitions::OSLO_EN_TIL_EN_2025_REPORT, &def);
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d.level != survey_definitions::Level::Error),
+        "{diagnostics:?}"
+    );
+    let inputs = run::Inputs {
+        ds: &ds,
+        def: &def,
+        roles: &roles,
+        registry: &registry,
+        decisions: &[],
+        suppress_below: None,
+    };
+    let figures = run::run(&inputs, &file.unwrap(), &mut |_, _| {}).unwrap();
+    assert_eq!(figures.len(), 13);
+    let mut checked = 0;
+    for f in &figures {
+        if f.status == run::Status::NotCoded {
+            assert!(f.title.contains("Tematisk koding"), "{}", f.title);
+            continue;
+        }
+        for c in &f.comparison {
+            assert_eq!(c.now, Some(c.published), "{}: {c:?}", f.title);
+            checked += 1;
+        }
+    }
+    // 15 of 15 districts; 12 and 3 on the standard; 33, 28, 66 and 28.
+    assert_eq!(checked, 7, "every number the report states is compared");
+    let rate = &figures[0];
+    assert_eq!(rate.n, Some(15));
+}

@@ -48,6 +48,12 @@ pub const KORUS_2025_REPORT: &str = include_str!("../surveys/korus-2025-report.t
 /// 2025 (reconstructed from its report; see the file's notes).
 pub const OSLO_EN_TIL_EN_2025: &str = include_str!("../surveys/oslo-en-til-en-2025.toml");
 
+/// The report file of Oslo's one-to-one form: the combined report's
+/// numbers (15 of 15 districts, 33 staff, 28 positions, 66 youths, 28 with
+/// repeated crime, 12 of 15 following the standard).
+pub const OSLO_EN_TIL_EN_2025_REPORT: &str =
+    include_str!("../surveys/oslo-en-til-en-2025-report.toml");
+
 /// A survey shipped with omfang: its definition and its report file.
 #[derive(Debug, Clone, Copy)]
 pub struct Shipped {
@@ -69,7 +75,7 @@ pub const SHIPPED: &[Shipped] = &[
     Shipped {
         id: "oslo-en-til-en-2025",
         definition: OSLO_EN_TIL_EN_2025,
-        report: None,
+        report: Some(OSLO_EN_TIL_EN_2025_REPORT),
     },
 ];
 

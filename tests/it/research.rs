@@ -38,6 +38,13 @@ pub(crate) fn registry() -> Registry {
                 )
             })
             .collect(),
+        // The city districts (agencies are numbered 0301 5x and up).
+        districts: r
+            .districts
+            .iter()
+            .filter(|d| d.number.as_str() < "030150")
+            .map(|d| (d.number.clone(), (d.name.clone(), d.municipality.clone())))
+            .collect(),
     }
 }
 

@@ -80,6 +80,8 @@ pub struct Registry {
     pub year: i32,
     /// Municipality number → facts.
     pub municipalities: HashMap<String, Place>,
+    /// City district number → (name, municipality number); agencies left out.
+    pub districts: HashMap<String, (String, String)>,
 }
 
 /// How a variable is measured (SPSS's MEASURE).

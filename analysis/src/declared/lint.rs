@@ -88,10 +88,12 @@ fn entry(l: &mut Linter, e: &Entry, ds: &Dataset, roles: Option<&Roles>) {
     let name = e.name();
     let at = |s: Option<Span>| s.unwrap_or(e.span);
     if let Some(by) = &e.by {
-        let known = matches!(
-            by.as_str(),
-            "service-type" | "size-class" | "county" | "branch"
-        ) || ds.variable(by).is_some();
+        let known = (e.analysis == Analysis::ResponseRate && by == "district")
+            || matches!(
+                by.as_str(),
+                "service-type" | "size-class" | "county" | "branch"
+            )
+            || ds.variable(by).is_some();
         if !known {
             l.error(
                 at(e.spans.by),
@@ -152,13 +154,13 @@ fn entry(l: &mut Linter, e: &Entry, ds: &Dataset, roles: Option<&Roles>) {
         }
     }
     if e.analysis == Analysis::ResponseRate {
-        if !matches!(e.by.as_deref(), Some("county" | "size-class")) {
+        if !matches!(e.by.as_deref(), Some("county" | "size-class" | "district")) {
             l.error(
                 at(e.spans.by),
-                format!("{name}: response_rate is by county or size-class"),
+                format!("{name}: response_rate is by county, size-class or district"),
             );
         }
-        if !matches!(e.unit, Unit::Municipality(_)) {
+        if !matches!(e.unit, Unit::Municipality(_)) && e.by.as_deref() != Some("district") {
             l.warning(
                 at(e.spans.unit),
                 format!("{name}: a response rate counts municipalities (unit = \"municipality\")"),

@@ -151,6 +151,7 @@ fn figure(
         Analysis::ResponseRate => {
             let by = match e.by.as_deref() {
                 Some("size-class") => RateBy::SizeClass,
+                Some("district") => RateBy::District,
                 _ => RateBy::County,
             };
             let rate = response_rate(inputs.ds, inputs.roles, cleaning, inputs.registry, by);

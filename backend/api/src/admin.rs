@@ -249,7 +249,9 @@ pub struct Rate {
 pub struct RoundStatus {
     /// Survey id.
     pub survey_id: String,
-    /// Municipalities in the round's registry.
+    /// The unit counted, plural («kommuner», «bydeler»).
+    pub unit: String,
+    /// Units in the round's registry (municipalities, or districts).
     pub municipalities: usize,
     /// Municipalities with at least one submitted response.
     pub answered: usize,

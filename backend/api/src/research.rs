@@ -38,6 +38,9 @@ pub struct ResearchSummary {
     pub by_county: ResponseRate,
     /// Response rate by size class.
     pub by_size_class: ResponseRate,
+    /// Response rate by city district, for a survey whose unit is the
+    /// district (then the two above count municipalities and say little).
+    pub by_district: Option<ResponseRate>,
 }
 
 /// What a cross-tab's variable is.
@@ -196,6 +199,8 @@ pub enum RateBy {
     County,
     /// By SSB size class.
     SizeClass,
+    /// City districts, grouped by their municipality.
+    District,
 }
 
 /// One group's response rate.

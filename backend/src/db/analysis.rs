@@ -102,6 +102,13 @@ pub async fn registry(db: &DatabaseConnection, year: i32) -> Result<Registry, Er
                 )
             })
             .collect(),
+        districts: super::entity::district::Entity::find()
+            .filter(super::entity::district::Column::Kind.eq("district"))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.number, (d.name, d.municipality_number)))
+            .collect(),
     })
 }
 

@@ -22,6 +22,11 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         .filter(response::Column::RoundId.eq(r.id))
         .all(db)
         .await?;
+    let def = r.parsed()?;
+    let unit = def.survey.unit;
+    if unit == survey_definitions::RespondentUnit::District {
+        return district_status(db, &r, &invitations, &responses).await;
+    }
     let mut status: Vec<MunicipalityStatus> = registry
         .municipalities
         .iter()
@@ -97,7 +102,6 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         .flat_map(|s| s.branches.iter().copied())
         .collect();
     // The gate's options, as the definition words them.
-    let def = r.parsed()?;
     let gate = def.gate_item();
     let branch_title = def
         .service_type()
@@ -128,12 +132,75 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         .collect();
     Ok(RoundStatus {
         survey_id: r.survey_id,
+        unit: unit.plural().to_owned(),
         municipalities: status.len(),
         answered: status.iter().filter(|s| s.submitted > 0).count(),
         by_county,
         by_size_class,
         branch_title,
         by_branch,
+        status,
+    })
+}
+
+/// The dashboard of a survey answered by city districts: every district
+/// of the registry (agencies left out), those without a submitted
+/// response first; county and size class are its municipality's.
+async fn district_status(
+    db: &DatabaseConnection,
+    r: &round::Model,
+    invitations: &[invitation::Model],
+    responses: &[response::Model],
+) -> Result<RoundStatus, Error> {
+    use super::entity::district;
+    use sea_orm::QueryOrder;
+    let registry = places::load(db, r.registry_year).await?;
+    let districts = district::Entity::find()
+        .filter(district::Column::Kind.eq("district"))
+        .order_by_asc(district::Column::Number)
+        .all(db)
+        .await?;
+    let mut status: Vec<MunicipalityStatus> = districts
+        .iter()
+        .map(|d| {
+            let m = registry
+                .municipalities
+                .iter()
+                .find(|m| m.number == d.municipality_number);
+            let here = |x: &Option<String>| x.as_deref() == Some(d.number.as_str());
+            let count = |status: &str| {
+                responses
+                    .iter()
+                    .filter(|x| here(&x.district_number) && x.status == status)
+                    .count()
+            };
+            MunicipalityStatus {
+                number: d.number.clone(),
+                name: d.name.clone(),
+                county: m.map(|m| m.county.clone()).unwrap_or_default(),
+                size_class: m.map(|m| m.size_class.key().to_owned()).unwrap_or_default(),
+                invited: invitations
+                    .iter()
+                    .filter(|i| here(&i.district_number))
+                    .count(),
+                drafts: count("draft"),
+                submitted: count("submitted"),
+                branches: Vec::new(),
+            }
+        })
+        .collect();
+    status.sort_by_key(|s| (s.submitted > 0, s.number.clone()));
+    Ok(RoundStatus {
+        survey_id: r.survey_id.clone(),
+        unit: survey_definitions::RespondentUnit::District
+            .plural()
+            .to_owned(),
+        municipalities: status.len(),
+        answered: status.iter().filter(|s| s.submitted > 0).count(),
+        by_county: Vec::new(),
+        by_size_class: Vec::new(),
+        branch_title: String::new(),
+        by_branch: Vec::new(),
         status,
     })
 }

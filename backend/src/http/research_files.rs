@@ -59,6 +59,9 @@ pub async fn summary(
         included: c.cleaning.included.iter().filter(|&&i| i).count() as u64,
         by_county: rate(RateBy::County),
         by_size_class: rate(RateBy::SizeClass),
+        by_district: (c.data.definition.survey.unit
+            == survey_definitions::RespondentUnit::District)
+            .then(|| rate(RateBy::District)),
     }))
 }
 

@@ -63,8 +63,10 @@ pub(super) fn Dashboard() -> impl IntoView {
     }
 }
 
+/// A rate table, or nothing when the round has no such groups (a survey
+/// answered by districts has no counties or size classes to show).
 fn rate_table(caption: String, rows: Vec<Rate>) -> impl IntoView {
-    view! {
+    (!rows.is_empty()).then(|| view! {
         <table class="rates">
             <caption>{caption}</caption>
             <thead><tr><th scope="col">""</th><th scope="col">"Svart"</th><th scope="col">"Av"</th><th scope="col">"Andel"</th></tr></thead>
@@ -79,7 +81,7 @@ fn rate_table(caption: String, rows: Vec<Rate>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-    }
+    })
 }
 
 #[component]
@@ -98,14 +100,14 @@ fn StatusView(
         <section class="dashboard" aria-live="polite">
             <h2>"Svarstatus"</h2>
             <p class="answered" id="answered">
-                {format!("{} av {} kommuner har sendt inn svar.", s.answered, s.municipalities)}
+                {format!("{} av {} {} har sendt inn svar.", s.answered, s.municipalities, s.unit)}
             </p>
             <p><a href=csv download="status.csv">"Last ned statusliste (CSV)"</a></p>
             {rate_table("Etter kommunestørrelse".into(), s.by_size_class)}
             {rate_table(format!("Innsendte svar etter {}", lower_first(&s.branch_title)), s.by_branch)}
             {rate_table("Etter fylke".into(), s.by_county)}
             <details>
-                <summary>{format!("{} kommuner har ikke svart", waiting.len())}</summary>
+                <summary>{format!("{} {} har ikke svart", waiting.len(), s.unit)}</summary>
                 <ul class="waiting">
                     {waiting.into_iter().map(|m| view! {
                         <li>{format!("{} {} – invitert {}, utkast {}", m.number, m.name, m.invited, m.drafts)}</li>

@@ -134,12 +134,16 @@ fn Summary(round: String, version: RwSignal<u32>) -> impl IntoView {
                     {format!("{} av {} svar i analyseutvalget", v.included, v.respondents)}
                 </p>
                 <p>{format!("{}. Registerår {}.", v.sample_description, v.registry_year)}</p>
-                <p>"Tallet over teller svar (ett per utfylt skjema); tabellene teller kommuner. En krysstabell teller bare dem som fikk spørsmålet: de som ikke fikk det, står som «ikke spurt»."</p>
-                <div class="rate-tables" inner_html=format!(
-                    "{}{}",
-                    rate_table(&v.by_county, "Svarprosent etter fylke"),
-                    rate_table(&v.by_size_class, "Svarprosent etter kommunestørrelse")
-                )></div>
+                <p>{format!("Tallet over teller svar (ett per utfylt skjema); tabellene teller {}. En krysstabell teller bare dem som fikk spørsmålet: de som ikke fikk det, står som «ikke spurt».", if v.by_district.is_some() { "bydeler" } else { "kommuner" })}</p>
+                <div class="rate-tables" inner_html=match &v.by_district {
+                    // A survey answered by districts: its rate counts them.
+                    Some(d) => rate_table(d, "Svarprosent, bydeler"),
+                    None => format!(
+                        "{}{}",
+                        rate_table(&v.by_county, "Svarprosent etter fylke"),
+                        rate_table(&v.by_size_class, "Svarprosent etter kommunestørrelse")
+                    ),
+                }></div>
             }.into_any(),
         }}
         <p>
@@ -224,8 +228,13 @@ fn download_zip(round: String, sample: String, status: RwSignal<Option<Result<St
 /// A response-rate table as HTML (static once fetched: a string keeps the
 /// administrators' download small).
 fn rate_table(rate: &ResponseRate, caption: &str) -> String {
+    let unit = if rate.by == api::research::RateBy::District {
+        "Bydeler"
+    } else {
+        "Kommuner"
+    };
     let mut h = format!(
-        "<div class=\"rate\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"rates\"><caption>{0}</caption><thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">Kommuner som har svart</th><th scope=\"col\">Kommuner i alt</th><th scope=\"col\">Andel</th></tr></thead><tbody>",
+        "<div class=\"rate\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"rates\"><caption>{0}</caption><thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">{unit} som har svart</th><th scope=\"col\">{unit} i alt</th><th scope=\"col\">Andel</th></tr></thead><tbody>",
         esc(caption)
     );
     let mut missing_all = String::new();
@@ -254,7 +263,7 @@ fn rate_table(rate: &ResponseRate, caption: &str) -> String {
     ));
     if !missing_all.is_empty() {
         h.push_str(&format!(
-            "<details><summary>Kommuner som ikke har svart</summary><ul class=\"names\">{missing_all}</ul></details>"
+            "<details><summary>{unit} som ikke har svart</summary><ul class=\"names\">{missing_all}</ul></details>"
         ));
     }
     h.push_str("</div>");

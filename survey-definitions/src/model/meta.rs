@@ -36,6 +36,11 @@ pub struct SurveyMeta {
     /// name), shown as "Du svarer for: …" once answered.
     #[serde(default)]
     pub response_label: Vec<String>,
+    /// What answers: a municipality (the default) or a city district. A
+    /// district survey's response rate and dashboard count the registry's
+    /// districts.
+    #[serde(default)]
+    pub unit: RespondentUnit,
     /// How many responses one personal link may start: 1 when the link's
     /// unit (a district) answers once; by default several (one per
     /// service), up to the server's limit.
@@ -61,6 +66,27 @@ pub struct InvitationText {
     pub subject: String,
     /// Body; must contain `{lenke}`, the personal link.
     pub body: String,
+}
+
+/// The unit a survey's responses come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RespondentUnit {
+    /// A municipality (services inside it may answer one each).
+    #[default]
+    Municipality,
+    /// A city district (bydel) of the registry.
+    District,
+}
+
+impl RespondentUnit {
+    /// The unit's plural noun as the pages write it («kommuner», «bydeler»).
+    pub fn plural(self) -> &'static str {
+        match self {
+            RespondentUnit::Municipality => "kommuner",
+            RespondentUnit::District => "bydeler",
+        }
+    }
 }
 
 /// The period a survey's answers report on (dates as `YYYY-MM-DD`).
