@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use survey_definitions::{OSLO_EN_TIL_EN_2025, SurveyDefinition};
 
 use crate::browser::session;
-use crate::helpers::{Db, on_both_databases};
+use crate::helpers::{Db, on_both_databases, spawn_app};
 use crate::walk::{NEXT, Plan, confirm_and_send, fill_to_summary, server_state};
 
 const ROUND: &str = "oslo-en-til-en-2025";
@@ -136,5 +136,46 @@ on_both_databases! {
         let (code, body) = s.app.send(Method::POST, &format!("/api/r/{third}/responses"), json!({})).await;
         assert_eq!(code, 201, "{body}");
         let _: Value = body;
+    }
+
+    async fn waves_and_dashboards_keep_the_two_surveys_apart(kind: Db) {
+        use omfang::db::outreach::{NewWave, Selection, preview};
+        let app = spawn_app(kind).await;
+        let csv = "municipality_number,district_number,kind,name,email\n\
+                   0301,,postmottak,,postmottak@oslo.kommune.no\n\
+                   0301,030105,tjeneste,Kari,frogner@oslo.kommune.no\n\
+                   0301,030112,tjeneste,Ola,alna@oslo.kommune.no\n\
+                   1103,,postmottak,,post@stavanger.kommune.no\n";
+        omfang::db::contacts::import_contacts(&app.conn, csv).await.unwrap();
+        let wave = |round: &str| NewWave {
+            survey_id: round.into(),
+            kind: "invitation".into(),
+            subject: "Rapportering – {kommune}".into(),
+            template: "Hei {navn}: {lenke} {avmelding}".into(),
+            deadline: "1. mars 2026".into(),
+            selection: Selection { who: "all".into(), county: None, size_class: None },
+            created_by: "admin@oslo.kommune.no".into(),
+        };
+        // The district form reaches the two districts, each by its name.
+        let oslo = preview(&app.conn, &wave(ROUND)).await.unwrap();
+        assert_eq!(oslo.recipients, 2, "district contacts only");
+        let first = oslo.first.unwrap();
+        let named = [("frogner@oslo.kommune.no", "Rapportering – Frogner"), ("alna@oslo.kommune.no", "Rapportering – Alna")];
+        assert!(named.contains(&(first.to.as_str(), first.subject.as_str())), "{first:?}");
+        // KORUS reaches every contact, by municipality.
+        let korus = preview(&app.conn, &wave("korus-2025")).await.unwrap();
+        assert_eq!(korus.recipients, 4);
+
+        // A district sends in: Oslo's dashboard counts districts, KORUS's is untouched.
+        let token = app.invite_in(ROUND, "0301", Some("030105")).await;
+        let (code, created) = app.send(Method::POST, &format!("/api/r/{token}/responses"), json!({})).await;
+        assert_eq!(code, 201, "{created}");
+        let status = omfang::db::status::round_status(&app.conn, ROUND).await.unwrap();
+        assert_eq!((status.unit.as_str(), status.municipalities, status.answered), ("bydeler", 15, 0));
+        assert!(status.status.iter().any(|s| s.name == "Frogner" && s.drafts == 1), "{:?}", status.status);
+        assert!(status.by_county.is_empty() && status.by_size_class.is_empty());
+        let korus = omfang::db::status::round_status(&app.conn, "korus-2025").await.unwrap();
+        assert_eq!((korus.unit.as_str(), korus.municipalities), ("kommuner", 357));
+        assert!(korus.status.iter().all(|s| s.drafts == 0), "nothing of the Oslo round in KORUS's");
     }
 }

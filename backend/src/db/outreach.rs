@@ -215,13 +215,22 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
         .filter(invitation::Column::RoundId.eq(r.id))
         .all(db)
         .await?;
+    // A survey answered by districts reaches district contacts only, and
+    // counts a district as answered by its own response.
+    let by_district = r.parsed()?.survey.unit == survey_definitions::RespondentUnit::District;
+    let unit_of = |municipality: &str, district: &Option<String>| -> String {
+        match (by_district, district) {
+            (true, Some(d)) => d.clone(),
+            _ => municipality.to_owned(),
+        }
+    };
     let submitted: BTreeSet<String> = response::Entity::find()
         .filter(response::Column::RoundId.eq(r.id))
         .filter(response::Column::Status.eq("submitted"))
         .all(db)
         .await?
         .into_iter()
-        .map(|r| r.municipality_number)
+        .map(|r| unit_of(&r.municipality_number, &r.district_number))
         .collect();
     let places: std::collections::HashMap<&str, &crate::registry::Municipality> = registry
         .municipalities
@@ -230,15 +239,23 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
         .collect();
     // (e-mail, municipality) of every invitation, and of those a wave made
     // (their link can be rebuilt, so a reminder reuses it).
-    let invited: BTreeSet<(&str, &str)> = invitations
+    let invited: BTreeSet<(&str, String)> = invitations
         .iter()
-        .map(|i| (i.email.as_str(), i.municipality_number.as_str()))
+        .map(|i| {
+            (
+                i.email.as_str(),
+                unit_of(&i.municipality_number, &i.district_number),
+            )
+        })
         .collect();
-    let mut reusable: std::collections::HashMap<(&str, &str), i32> =
+    let mut reusable: std::collections::HashMap<(&str, String), i32> =
         std::collections::HashMap::new();
     for i in invitations.iter().filter(|i| i.token_nonce.is_some()) {
         reusable
-            .entry((i.email.as_str(), i.municipality_number.as_str()))
+            .entry((
+                i.email.as_str(),
+                unit_of(&i.municipality_number, &i.district_number),
+            ))
             .or_insert(i.id);
     }
     let reminder = w.kind == "reminder";
@@ -247,9 +264,13 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
         let Some(m) = places.get(c.municipality_number.as_str()) else {
             continue;
         };
-        let key = (c.email.as_str(), c.municipality_number.as_str());
+        if by_district && c.district_number.is_none() {
+            continue;
+        }
+        let unit = unit_of(&c.municipality_number, &c.district_number);
+        let key = (c.email.as_str(), unit.clone());
         let is_invited = invited.contains(&key);
-        let has_submitted = submitted.contains(&c.municipality_number);
+        let has_submitted = submitted.contains(&unit);
         let wanted = w.selection.county.as_ref().is_none_or(|k| *k == m.county)
             && w.selection
                 .size_class
@@ -262,7 +283,13 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
             }
             && (!reminder || (is_invited && !has_submitted));
         if wanted {
-            chosen.push((c.clone(), m.name.clone(), reusable.get(&key).copied()));
+            // {kommune} names the unit: the district where districts answer.
+            let name = registry
+                .districts
+                .iter()
+                .find(|d| by_district && c.district_number.as_deref() == Some(d.number.as_str()))
+                .map_or_else(|| m.name.clone(), |d| d.name.clone());
+            chosen.push((c.clone(), name, reusable.get(&key).copied()));
         }
     }
     Ok(Plan { round: r, chosen })
