@@ -474,9 +474,27 @@ fn html(
         unit_text = escape(unit.description()),
     );
     if let Some(r) = rho {
+        // The two variables as the definition names and codes them.
+        let described = |d: Option<&survey_definitions::Derived>| {
+            d.map(|d| {
+                let codes: Vec<String> = d
+                    .values
+                    .iter()
+                    .map(|v| format!("{} {}", v.code, v.label.to_lowercase()))
+                    .collect();
+                format!("{} ({})", format::lower_first(&d.label), codes.join(", "))
+            })
+            .unwrap_or_default()
+        };
+        let size = def
+            .derived
+            .iter()
+            .find(|d| d.field == Some(survey_definitions::RegistryField::SizeClass));
         let _ = writeln!(
             h,
-            "<p>Sammenheng mellom kommunestørrelse (1 liten – 3 stor) og tjenestetype (1 egen tjeneste, 2 del av annen tjeneste): Spearmans rho = {}, {} (n = {}).</p>",
+            "<p>Sammenheng mellom {} og {}: Spearmans rho = {}, {} (n = {}).</p>",
+            escape(&described(size)),
+            escape(&described(def.service_type())),
             format::decimal(r.statistic, 2),
             escape(&format::p_value(r.p)),
             r.n

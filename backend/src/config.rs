@@ -61,11 +61,12 @@ pub struct MailSettings {
     /// Folder for `.eml` files when no SMTP server is given.
     #[arg(long, env = "OMFANG_MAIL_DIR", default_value = "mail-outbox")]
     pub mail_dir: PathBuf,
-    /// Sender.
+    /// Sender of the e-mails (set it to your organisation's address: the
+    /// default is no one's).
     #[arg(
         long,
         env = "OMFANG_MAIL_FROM",
-        default_value = "KORUS omfangsundersøkelse <omfang@korus.no>"
+        default_value = "omfang <noreply@localhost>"
     )]
     pub from: String,
     /// Address respondents reach omfang at; links are `<BASE_URL>/svar/<token>`.
@@ -97,7 +98,7 @@ impl Settings {
             mail: MailSettings {
                 smtp_url: None,
                 mail_dir: std::env::temp_dir().join("omfang-test-mail"),
-                from: "KORUS omfangsundersøkelse <omfang@korus.no>".into(),
+                from: "omfang <noreply@localhost>".into(),
                 base_url: "http://127.0.0.1:8080".into(),
                 per_minute: 6000,
                 release_uncertain_after: 180,

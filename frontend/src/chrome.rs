@@ -148,7 +148,7 @@ pub fn privacy_html(def: &SurveyDefinition, retention_until: Option<&str>) -> St
         "<h2>Behandlingsansvarlig</h2><p>{}</p>",
         esc(&controller)
     );
-    h.push_str("<h2>Hva vi samler inn</h2><ul><li>Svarene du gir i skjemaet. De handler om kommunens tjenester, ikke om deg.</li>");
+    h.push_str("<h2>Hva vi samler inn</h2><ul><li>Svarene du gir i skjemaet. De handler om virksomheten du svarer for, ikke om deg.</li>");
     if !personal.is_empty() {
         let _ = write!(
             h,
@@ -167,13 +167,22 @@ pub fn privacy_html(def: &SurveyDefinition, retention_until: Option<&str>) -> St
             let _ = write!(h, "<h2>Rettslig grunnlag</h2><p>{}</p>", esc(b));
         }
     }
+    // What identifies the respondent: the items marked personal, and the
+    // invitation's e-mail address.
+    let about_you = if personal.is_empty() {
+        "E-postadressen".to_owned()
+    } else {
+        let mut t = format!("Opplysningene om deg ({})", personal.join(", "));
+        t.push_str(" og e-postadressen");
+        t
+    };
     let retention = match retention_until {
         Some(t) => format!(
-            "Navn, stilling og e-postadresse slettes senest {}. Svarene om tjenesten beholdes uten disse opplysningene.",
+            "{about_you} slettes senest {}. Svarene beholdes uten disse opplysningene.",
             crate::format::date(t)
         ),
         None => format!(
-            "Navn, stilling og e-postadresse slettes når undersøkelsen er ferdig analysert. {owner} fastsetter datoen for slettingen, og erklæringen viser den når den er satt."
+            "{about_you} slettes når undersøkelsen er ferdig analysert. {owner} fastsetter datoen for slettingen, og erklæringen viser den når den er satt."
         ),
     };
     let _ = write!(h, "<h2>Hvor lenge vi lagrer</h2><p>{}</p>", esc(&retention));

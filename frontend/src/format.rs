@@ -166,6 +166,15 @@ pub fn answer_text(
     }
 }
 
+/// «Fylke» → «fylke», for a title inside a sentence.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Whole kroner with a space between thousands: «1 250 000».
 pub fn kroner(n: f64) -> String {
     let digits = format!("{}", n.round().abs() as u64);

@@ -217,7 +217,7 @@ fn convert_item(cx: &mut Ctx<'_>, section: &str, raw: Spanned<RawItem>, out: &mu
     if !valid_item_id(&id) {
         cx.error(
             r.id.span(),
-            format!("item id `{id}` must be letters, digits, `_` and inner `.` (like `1.16.1` or `kommune`)"),
+            format!("item id `{id}` must be letters, digits, `_` and inner `.` (like `2.1.3` or `kommune`)"),
         );
     }
     let options = |cx: &mut Ctx<'_>,

@@ -29,3 +29,4 @@ mod storage;
 mod transport;
 mod walk;
 mod waves;
+mod wording;

@@ -88,7 +88,7 @@ pub fn run_bench(n: usize) -> Result<()> {
         "--select",
         "all",
         "--subject",
-        "Omfangsundersøkelsen – {kommune}",
+        "Undersøkelse – {kommune}",
         "--template",
         template.to_str().context("path")?,
         "--deadline",

@@ -43,7 +43,7 @@ cargo xtask <command>
 
 Commands:
   serve [ARGS...]  Build the browser app and run `omfang serve` on SQLite (omfang.db)
-                   with the KORUS 2025 survey loaded; ARGS go to `omfang serve`.
+                   with the shipped surveys loaded; ARGS go to `omfang serve`.
   dist             Build the browser app into frontend/dist and print its payload.
   bench [SECONDS] [sqlite|postgresql]
                    Autosave benchmark: the release server in its own process, load from

@@ -363,6 +363,7 @@ impl Variable {
             }
             .to_owned(),
             value_labels: self.value_labels.clone(),
+            grouping: None,
         }
     }
 }

@@ -38,6 +38,11 @@ pub struct FrameView {
     pub codes: Vec<CodeView>,
     /// Answers in the analytic sample (empty in the frame list).
     pub answers: Vec<TextAnswer>,
+    /// The two groupings the counts are by, as the definition names them
+    /// (its service-type and size-class variables); empty when the survey
+    /// has no such variable, and then the counts are empty too.
+    #[serde(default)]
+    pub group_labels: (String, String),
 }
 
 /// A code of a frame, with its counts and quotes.

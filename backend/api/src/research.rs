@@ -389,6 +389,11 @@ pub struct VariableView {
     pub measure: String,
     /// Value labels (code, label), in the source's order.
     pub value_labels: Vec<(i64, String)>,
+    /// The cross-tab grouping this variable stands for, when it has a
+    /// role (`service-type`, `size-class`, `county`, `branch`): the page
+    /// offers those groupings by the variable's label.
+    #[serde(default)]
+    pub grouping: Option<String>,
 }
 
 /// A report being built on the server (`POST …/report-jobs`).

@@ -452,5 +452,19 @@ async fn read(
         items,
         codes: code_views,
         answers,
+        group_labels: (
+            roles
+                .service_type
+                .as_deref()
+                .and_then(|v| ds.variable(v))
+                .map(|v| v.label.clone())
+                .unwrap_or_default(),
+            roles
+                .size_class
+                .as_deref()
+                .and_then(|v| ds.variable(v))
+                .map(|v| v.label.clone())
+                .unwrap_or_default(),
+        ),
     })
 }

@@ -75,12 +75,27 @@ pub async fn variables(
     Path(survey): Path<String>,
 ) -> Result<Json<Vec<api::research::VariableView>>, ApiError> {
     let c = crate::db::analysis::cleaned(&state.db, &survey, Default::default()).await?;
+    // Which variables stand for the named groupings in this survey.
+    let r = &c.roles;
+    let roles = [
+        ("service-type", r.service_type.as_deref()),
+        ("size-class", r.size_class.as_deref()),
+        ("county", r.county.as_deref()),
+        ("branch", r.gate.as_deref()),
+    ];
     Ok(Json(
         c.dataset
             .variables
             .iter()
             .filter(|v| !v.personal)
-            .map(analysis::dataset::Variable::view)
+            .map(|v| {
+                let mut view = v.view();
+                view.grouping = roles
+                    .iter()
+                    .find(|(_, name)| *name == Some(v.name.as_str()))
+                    .map(|(g, _)| (*g).to_owned());
+                view
+            })
             .collect(),
     ))
 }
@@ -99,23 +114,30 @@ pub(super) fn file(content_type: &'static str, name: String, body: Vec<u8>) -> R
         .into_response()
 }
 
-/// A file name for a cross-tab: `krysstabell-<item>-<by>`.
-fn stem(query: &CrosstabQuery) -> String {
+/// A file name for a cross-tab: `krysstabell-<item>-etter-<by>`, the
+/// grouping by the name the table gives it («Kommunestørrelse (SSB)» →
+/// `kommunestorrelse-ssb`).
+fn stem(query: &CrosstabQuery, table: &analysis::crosstab::Crosstab) -> String {
     let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect()
+        let mut out = String::new();
+        for c in s.to_lowercase().chars() {
+            match c {
+                'æ' => out.push_str("ae"),
+                'ø' => out.push('o'),
+                'å' => out.push('a'),
+                c if c.is_ascii_alphanumeric() => out.push(c),
+                _ if !out.ends_with('-') => out.push('-'),
+                _ => {}
+            }
+        }
+        out.trim_matches('-').to_owned()
     };
-    // The grouping in Norwegian, as the page names it.
     let by = match query.by.as_str() {
-        "service-type" => "tjenestetype",
-        "size-class" => "kommunestorrelse",
-        "county" => "fylke",
-        "branch" => "gren",
-        "none" => "alle",
-        other => other,
+        "none" => "alle".to_owned(),
+        _ if !table.by_label.is_empty() => clean(&table.by_label),
+        other => clean(other),
     };
-    format!("krysstabell-{}-etter-{}", clean(&query.item), clean(by))
+    format!("krysstabell-{}-etter-{by}", clean(&query.item))
 }
 
 /// `GET /api/research/rounds/{survey}/crosstab.csv`: the cross-tab as CSV
@@ -149,7 +171,11 @@ pub async fn crosstab_csv(
     );
     Ok(file(
         "text/csv; charset=utf-8",
-        format!("{}{}.csv", stem(&query), if excel { "-excel" } else { "" }),
+        format!(
+            "{}{}.csv",
+            stem(&query, &table),
+            if excel { "-excel" } else { "" }
+        ),
         body,
     ))
 }
@@ -167,7 +193,7 @@ pub async fn crosstab_xlsx(
         analysis::report::xlsx_bytes(std::slice::from_ref(&table)).map_err(crate::Error::from)?;
     Ok(file(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("{}.xlsx", stem(&query)),
+        format!("{}.xlsx", stem(&query, &table)),
         bytes,
     ))
 }
@@ -184,7 +210,7 @@ pub async fn crosstab_svg(
     let svg = analysis::figures::grouped_bars(&table).map_err(crate::Error::from)?;
     Ok(file(
         "image/svg+xml",
-        format!("{}.svg", stem(&query)),
+        format!("{}.svg", stem(&query, &table)),
         svg.into_bytes(),
     ))
 }
@@ -200,7 +226,11 @@ pub async fn crosstab_png(
     let table = table_of(&state, &user.user.email, &survey, &query, "png").await?;
     let svg = analysis::figures::grouped_bars(&table).map_err(crate::Error::from)?;
     let png = analysis::figures::png(&svg).map_err(crate::Error::from)?;
-    Ok(file("image/png", format!("{}.png", stem(&query)), png))
+    Ok(file(
+        "image/png",
+        format!("{}.png", stem(&query, &table)),
+        png,
+    ))
 }
 
 /// `GET /api/research/rounds/{survey}/report.zip`: the report folder of

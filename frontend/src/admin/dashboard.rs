@@ -104,7 +104,7 @@ fn StatusView(
             </p>
             <p><a href=csv download="status.csv">"Last ned statusliste (CSV)"</a></p>
             {rate_table("Etter kommunestørrelse".into(), s.by_size_class)}
-            {rate_table(format!("Innsendte svar etter {}", lower_first(&s.branch_title)), s.by_branch)}
+            {rate_table(format!("Innsendte svar etter {}", crate::format::lower_first(&s.branch_title)), s.by_branch)}
             {rate_table("Etter fylke".into(), s.by_county)}
             <details>
                 <summary>{format!("{} {} har ikke svart", waiting.len(), s.unit)}</summary>
@@ -116,13 +116,4 @@ fn StatusView(
             </details>
         </section>
     }
-}
-
-/// «Tjenestetype» → «tjenestetype», for a title inside a sentence.
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
 }

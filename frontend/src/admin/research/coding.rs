@@ -290,8 +290,22 @@ fn code_table(frame: &FrameView) -> String {
     if frame.codes.is_empty() {
         return "<p>Ingen koder ennå. Legg til den første nedenfor.</p>".into();
     }
-    let mut h = String::from(
-        "<table class=\"rates list\" id=\"koder\"><caption>Koder</caption><thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Beskrivelse</th><th scope=\"col\">Antall svar</th><th scope=\"col\">Etter tjenestetype</th><th scope=\"col\">Etter kommunestørrelse</th><th scope=\"col\">Sitater</th></tr></thead><tbody>",
+    // Counts by the survey's own groupings, where it has them.
+    let (first, second) = &frame.group_labels;
+    let by = |label: &str| {
+        if label.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<th scope=\"col\">Etter {}</th>",
+                esc(&crate::format::lower_first(label))
+            )
+        }
+    };
+    let mut h = format!(
+        "<table class=\"rates list\" id=\"koder\"><caption>Koder</caption><thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Beskrivelse</th><th scope=\"col\">Antall svar</th>{}{}<th scope=\"col\">Sitater</th></tr></thead><tbody>",
+        by(first),
+        by(second)
     );
     let counts = |m: &[(String, usize)]| {
         m.iter()
@@ -305,14 +319,21 @@ fn code_table(frame: &FrameView) -> String {
             .iter()
             .map(|q| format!("<li>«{}» ({})</li>", esc(&q.text), esc(&q.attribution)))
             .collect();
+        let cell = |label: &str, m: &[(String, usize)]| {
+            if label.is_empty() {
+                String::new()
+            } else {
+                format!("<td>{}</td>", esc(&counts(m)))
+            }
+        };
         h.push_str(&format!(
-            "<tr><th scope=\"row\">{} {}</th><td>{}</td><td class=\"count\">{}</td><td>{}</td><td>{}</td><td><ul>{quotes}</ul></td></tr>",
+            "<tr><th scope=\"row\">{} {}</th><td>{}</td><td class=\"count\">{}</td>{}{}<td><ul>{quotes}</ul></td></tr>",
             c.code,
             esc(&c.label),
             esc(&c.description),
             c.count,
-            esc(&counts(&c.by_service_type)),
-            esc(&counts(&c.by_size_class)),
+            cell(first, &c.by_service_type),
+            cell(second, &c.by_size_class),
         ));
     }
     h.push_str("</tbody></table>");

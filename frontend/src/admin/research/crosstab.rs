@@ -138,7 +138,24 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
         let url = format!("/api/rounds/{}/codebook", enc(&round));
         spawn_local(async move { codebook.set(get(&url).await.ok()) });
         let url = format!("/api/research/rounds/{}/variables", enc(&round));
-        spawn_local(async move { variables.set(get(&url).await.ok()) });
+        spawn_local(async move {
+            let loaded: Option<Vec<VariableView>> = get(&url).await.ok();
+            // A grouping this survey does not have (no service types in a
+            // district survey) falls back to none.
+            if let Some(v) = &loaded {
+                let current = by.get_untracked();
+                let role =
+                    ["service-type", "size-class", "county", "branch"].contains(&current.as_str());
+                if role
+                    && !v
+                        .iter()
+                        .any(|x| x.grouping.as_deref() == Some(current.as_str()))
+                {
+                    by.set("none".into());
+                }
+            }
+            variables.set(loaded);
+        });
     }
     let base = format!("/api/research/rounds/{}/crosstab", enc(&round));
     {
@@ -183,7 +200,7 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
             ev.prevent_default();
             if item.get_untracked().trim().is_empty() {
                 table.set(Some(Err(
-                    "Skriv inn en variabel, for eksempel arenaer eller 1.13.".into(),
+                    "Skriv inn en variabel: et spørsmålsnummer eller et variabelnavn fra kodeboken.".into(),
                 )));
                 return;
             }
@@ -222,7 +239,10 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
             <div class="field">
                 <label for="etter">"Etter"</label>
                 <select id="etter"
-                    prop:value=move || if by_other.with(|o| o.trim().is_empty()) { by.get() } else { "other".into() }
+                    prop:value=move || {
+                        variables.track();
+                        if by_other.with(|o| o.trim().is_empty()) { by.get() } else { "other".into() }
+                    }
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         if v != "other" {
@@ -230,14 +250,10 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                             by.set(v);
                         }
                     }>
-                    {[
-                        ("service-type", "Tjenestetype"),
-                        ("size-class", "Kommunestørrelse (SSB)"),
-                        ("county", "Fylke"),
-                        ("branch", "Gren (svaret på inngangsspørsmålet)"),
-                        ("none", "Ingen gruppering (alle)"),
-                        ("other", "Annen variabel (skriv den i feltet under)"),
-                    ].into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                    {move || grouping_options(variables.get().unwrap_or_default())
+                        .into_iter()
+                        .map(|(value, text)| view! { <option value=value>{text}</option> })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
@@ -295,6 +311,31 @@ fn options(codebook: &Codebook) -> impl IntoView + use<> {
     out.into_iter()
         .map(|(value, label)| view! { <option value=value>{label}</option> })
         .collect_view()
+}
+
+/// The «Etter» list: the groupings this survey has, by its own names for
+/// them (a district survey has no service types), then none and «other».
+fn grouping_options(variables: Vec<VariableView>) -> Vec<(String, String)> {
+    let order = ["service-type", "size-class", "county", "branch"];
+    let mut out: Vec<(String, String)> = variables
+        .into_iter()
+        .filter_map(|v| {
+            let g = v.grouping?;
+            let text = if g == "branch" {
+                "Gren (svaret på inngangsspørsmålet)".to_owned()
+            } else {
+                v.label
+            };
+            Some((g, text))
+        })
+        .collect();
+    out.sort_by_key(|(g, _)| order.iter().position(|o| o == g));
+    out.push(("none".into(), "Ingen gruppering (alle)".into()));
+    out.push((
+        "other".into(),
+        "Annen variabel (skriv den i feltet under)".into(),
+    ));
+    out
 }
 
 /// Suggestions for the variables analysis adds (derived and coded).
