@@ -52,6 +52,9 @@ pub(super) fn NumberInput(
     /// and one component for both keeps the download small.
     #[prop(optional)]
     date: bool,
+    /// Whole kroner: once read, shown with spaces between thousands.
+    #[prop(optional)]
+    money: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let (id, id2) = (item.id.clone(), item.id.clone());
@@ -61,6 +64,7 @@ pub(super) fn NumberInput(
             aria-describedby=problems_id(&item.id) aria-invalid=invalid_flag(ctx, &item.id)
             prop:value=move || match ctx.answer(&id) {
                 Answer::Text(t) if date => survey_definitions::iso_date_norwegian(&t),
+                Answer::Number(n) if money => crate::format::kroner(n),
                 a => as_text(&a),
             }
             on:input=move |ev| ctx.set(&id2, text_answer(event_target_value(&ev))) />

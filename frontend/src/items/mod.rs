@@ -172,7 +172,7 @@ pub fn ItemView(
         }
         // Whole kroner: the same field, read by the engine's money rules.
         ItemKind::Money { .. } => {
-            view! { <NumberInput item=item.clone() decimal=false /> }.into_any()
+            view! { <NumberInput item=item.clone() decimal=false money=true /> }.into_any()
         }
         ItemKind::Percent => view! { <PercentInput item=item.clone() /> }.into_any(),
         ItemKind::SingleChoice { options } => {

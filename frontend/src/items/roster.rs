@@ -86,6 +86,8 @@ pub(super) fn Roster(
                         }
                         shown.update(|n| *n = n.saturating_sub(1).max(1));
                         ctx.set(&id, if list.is_empty() { Answer::Null } else { Answer::List(list) });
+                        // The button pressed is gone: focus moves to «Legg til rad».
+                        crate::route::focus_later(format!("{}-add", input_id(&id)));
                     };
                     view! {
                         <fieldset class="roster-row">

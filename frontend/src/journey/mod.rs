@@ -25,6 +25,12 @@ use crate::format::place_name;
 use crate::route::{Resp, Route, Router};
 use crate::state::{Ctx, with_fixed};
 
+/// Whether the respondent has seen a summary in this tab: pages then offer
+/// «Til oppsummeringen», so a correction made from the summary need not
+/// walk every page again.
+pub(crate) static SAW_SUMMARY: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// What the link opened: the invitation, the definition and the registry.
 #[derive(Clone)]
 pub(crate) struct Loaded {

@@ -271,6 +271,12 @@ pub(crate) fn QuestionPage(
         <nav class="pager" aria-label="Sider">
             <button type="button" on:click=prev>{move || if index.get() == 0 { "Til startsiden" } else { "Forrige" }}</button>
             <button type="button" class="primary" on:click=next>{last_label}</button>
+            {super::SAW_SUMMARY.load(std::sync::atomic::Ordering::Relaxed).then(|| {
+                let l = l.clone();
+                view! {
+                    <button type="button" id="til-oppsummering" on:click=move |_| router.go(Route::Summary(l.token.clone(), resp()))>"Til oppsummeringen"</button>
+                }
+            })}
         </nav>
     }
 }

@@ -96,6 +96,7 @@ pub(crate) fn Summary(
     provide_context(open.ctx);
     set_title("Oppsummering", &l.def.survey.title);
     focus_later("page-heading".into());
+    super::SAW_SUMMARY.store(true, std::sync::atomic::Ordering::Relaxed);
     let router = Router::get();
     let (ctx, saver) = (open.ctx, open.saver);
     let def = l.def.clone();
