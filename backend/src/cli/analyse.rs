@@ -37,6 +37,8 @@ pub enum RateByArg {
     County,
     /// By SSB size class.
     SizeClass,
+    /// City districts (for a survey whose unit is the district), by municipality.
+    District,
 }
 
 /// Cross-tab output formats.
@@ -201,6 +203,7 @@ pub async fn run_analyse(cmd: AnalyseCommand) -> Result<(), Error> {
             let by = match by {
                 RateByArg::County => analysis::response_rate::RateBy::County,
                 RateByArg::SizeClass => analysis::response_rate::RateBy::SizeClass,
+                RateByArg::District => analysis::response_rate::RateBy::District,
             };
             let rate = analysis::response_rate::response_rate(
                 &c.dataset,
