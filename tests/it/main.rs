@@ -15,6 +15,7 @@ mod faithful;
 mod journey;
 mod logs;
 mod oslo;
+mod oslo_report;
 mod preview;
 mod privacy;
 mod report_file;
