@@ -104,7 +104,7 @@ impl Sample {
     pub fn description(self) -> &'static str {
         match self {
             Sample::Analysable => {
-                "Utvalg: alle som har svart minst på kommune og inngangsspørsmålet, også svar som ikke er sendt inn"
+                "Utvalg: alle analyserbare svar (kommunen, og inngangsspørsmålet der skjemaet har et, er besvart), også svar som ikke er sendt inn"
             }
             Sample::Submitted => "Utvalg: bare innsendte svar",
         }

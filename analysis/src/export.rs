@@ -215,7 +215,8 @@ pub fn spss_syntax(ds: &Dataset, data_file: &str, include_personal: bool) -> Str
         .iter()
         .map(|v| format!("  {} {}", v.name, quote(&truncate(&v.label, 250))))
         .chain([
-            "  analyserbar \"Analyserbar (kommune og inngangsspørsmålet besvart)\"".to_owned(),
+            "  analyserbar \"Analyserbar (kommune og eventuelt inngangsspørsmål besvart)\""
+                .to_owned(),
             "  i_utvalg \"I analyseutvalget\"".to_owned(),
             "  mulig_duplikat \"Mulig duplikat\"".to_owned(),
             "  beslutning \"Rensebeslutning\"".to_owned(),

@@ -467,7 +467,7 @@ fn html(
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!doctype html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>\nbody{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\ntable{{border-collapse:collapse;margin:.5rem 0}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}td:first-child,th:first-child{{text-align:left}}\nfigure{{margin:1rem 0}}img{{max-width:100%}}.warn{{color:#8a4b00}}nav li{{margin:.1rem 0}}\n</style>\n</head>\n<body>\n<h1>{title}</h1>\n<p>{n} respondenter, {inc} i analyseutvalget (kommune og inngangsspørsmålet besvart, ikke utelatt ved rensing). {unit_text}.</p>\n",
+        "<!doctype html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>\nbody{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\ntable{{border-collapse:collapse;margin:.5rem 0}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}td:first-child,th:first-child{{text-align:left}}\nfigure{{margin:1rem 0}}img{{max-width:100%}}.warn{{color:#8a4b00}}nav li{{margin:.1rem 0}}\n</style>\n</head>\n<body>\n<h1>{title}</h1>\n<p>{n} respondenter, {inc} i analyseutvalget (kommune og eventuelt inngangsspørsmål besvart, ikke utelatt ved rensing). {unit_text}.</p>\n",
         title = escape(&def.survey.title),
         n = summary.respondents,
         inc = summary.included,

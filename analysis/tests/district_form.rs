@@ -199,3 +199,41 @@ fn the_report_file_gives_the_reports_numbers() {
     let rate = &figures[0];
     assert_eq!(rate.n, Some(15));
 }
+
+#[test]
+fn amounts_per_source_are_shares_of_their_own_rows_not_of_the_sum() {
+    use analysis::crosstab::{CrosstabRequest, crosstab};
+    let def = SurveyDefinition::parse(OSLO_EN_TIL_EN_2025).unwrap();
+    let ds = Dataset::build(
+        &def,
+        &Registry::default(),
+        (1..=15).map(|d| district(&def, d)),
+    );
+    let roles = Roles::of(&def).unwrap();
+    let cleaning = clean(&ds, &roles, &[], Sample::Submitted);
+    let request = |item: &str, by: &str| CrosstabRequest {
+        item: item.into(),
+        by: by.into(),
+        unit: analysis::clean::Unit::Respondent,
+        suppress_below: None,
+        total: false,
+        bins: None,
+    };
+    let t = crosstab(&ds, &roles, &cleaning, &request("3.1", "none")).unwrap();
+    assert_eq!(
+        t.categories.len(),
+        4,
+        "the four sources, not their sum: {:?}",
+        t.categories
+    );
+    let share = |row: usize| t.percents[row][0].unwrap().round();
+    assert_eq!([share(0), share(3)], [80.0, 20.0]);
+    // By district, one response each: no test on groups of one.
+    let t = crosstab(&ds, &roles, &cleaning, &request("ansatte", "bydel")).unwrap();
+    assert!(t.tests.is_empty(), "{:?}", t.tests);
+    assert!(
+        t.warnings.iter().any(|w| w.contains("bare én enhet")),
+        "{:?}",
+        t.warnings
+    );
+}

@@ -40,6 +40,9 @@ pub struct CodebookSurvey {
     pub format_version: u32,
     /// Sections in order.
     pub sections: Vec<CodeLabel<String>>,
+    /// What answers (left out for the default, municipalities).
+    #[serde(default, skip_serializing_if = "is_municipality")]
+    pub unit: crate::RespondentUnit,
     /// Concepts: key → harmonised variable name and label.
     pub concepts: BTreeMap<String, CodebookConcept>,
 }
@@ -95,6 +98,10 @@ pub struct CodebookItem {
     pub concept_codes: BTreeMap<i64, i64>,
 }
 
+fn is_municipality(unit: &crate::RespondentUnit) -> bool {
+    *unit == crate::RespondentUnit::Municipality
+}
+
 impl Codebook {
     /// Builds the codebook of a definition.
     pub fn of(def: &SurveyDefinition) -> Codebook {
@@ -104,6 +111,7 @@ impl Codebook {
             title: def.survey.title.clone(),
             language: def.survey.language.clone(),
             format_version: def.version,
+            unit: def.survey.unit,
             sections: def
                 .sections
                 .iter()

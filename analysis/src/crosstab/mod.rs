@@ -75,7 +75,7 @@ fn kind_of(vars: &[(usize, &crate::dataset::Variable)], item: &str) -> Result<Ki
     Ok(match (first.storage, part) {
         (Storage::Text, _) => {
             return Err(AnalysisError::Input(format!(
-                "{item} is text; cross-tabs need codes or numbers"
+                "«{item}» er fritekst, og en krysstabell trenger koder eller tall. Kod svarene under «Koding av fritekst», og tabuler kodene (kf…)."
             )));
         }
         (_, Part::Option(_)) if !matches!(first.source, Source::Derived { .. }) => Kind::Multiple,

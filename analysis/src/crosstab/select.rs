@@ -13,6 +13,26 @@ pub fn resolve<'a>(
     name: &str,
 ) -> Result<Vec<(usize, &'a Variable)>, AnalysisError> {
     let mut found = ds.variables_of(name);
+    // By its id an item tabulates its main parts: a money grid's rows
+    // without their sum, a roster's number of rows, an estimate's bounds.
+    // The sums, fields, «cirka» flag and text are variables of their own,
+    // by their export names.
+    if found.len() > 1 {
+        let main: Vec<usize> = found
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let v = &ds.variables[i];
+                !matches!(
+                    v.source.part(),
+                    Part::Sum | Part::Approximate | Part::Field(..)
+                ) && v.storage != crate::dataset::Storage::Text
+            })
+            .collect();
+        if !main.is_empty() {
+            found = main;
+        }
+    }
     if found.is_empty() {
         // A concept or derived name given by its variable (k_arenaer) or an export variable.
         let by_prefix: Vec<usize> = ds
@@ -45,16 +65,16 @@ pub fn resolve<'a>(
 pub(super) fn by_variable(ds: &Dataset, roles: &Roles, by: &str) -> Result<usize, AnalysisError> {
     let name = match by {
         "service-type" => roles.service_type.clone().ok_or_else(|| {
-            AnalysisError::Input("the definition declares no service-type variable".into())
+            AnalysisError::Input("Undersøkelsen har ingen variabel for grupperingen «service-type». Velg en annen gruppering.".into())
         })?,
         "size-class" => roles.size_class.clone().ok_or_else(|| {
-            AnalysisError::Input("the definition declares no size-class variable".into())
+            AnalysisError::Input("Undersøkelsen har ingen variabel for grupperingen «size-class». Velg en annen gruppering.".into())
         })?,
         "county" => roles.county.clone().ok_or_else(|| {
-            AnalysisError::Input("the definition declares no county variable".into())
+            AnalysisError::Input("Undersøkelsen har ingen variabel for grupperingen «county». Velg en annen gruppering.".into())
         })?,
         "branch" => roles.gate.clone().ok_or_else(|| {
-            AnalysisError::Input("the survey has no branches (no gate item)".into())
+            AnalysisError::Input("Undersøkelsen har ingen grener (inget inngangsspørsmål). Velg en annen gruppering.".into())
         })?,
         other => other.to_owned(),
     };

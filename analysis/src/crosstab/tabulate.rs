@@ -206,7 +206,17 @@ pub(super) fn numeric(input: &Input, item: &str) -> Tabulation {
         .filter(|v| !v.is_empty())
         .map(Vec::as_slice)
         .collect();
+    // Groups of one unit each (a grouping by district in a survey that
+    // has one response per district) leave nothing to compare within.
+    let singletons = non_empty.len() >= 2 && non_empty.iter().all(|v| v.len() < 2);
+    if singletons {
+        out.warnings.push(
+            "Ingen test: hver gruppe har bare én enhet, så det er ingen spredning innen gruppene å sammenligne med."
+                .into(),
+        );
+    }
     let result = match non_empty.len() {
+        _ if singletons => None,
         0 | 1 => None,
         2 => stats::mann_whitney(non_empty[0], non_empty[1]).ok(),
         _ => stats::kruskal_wallis(&non_empty).ok(),

@@ -257,7 +257,9 @@ fn legend(t: &crate::crosstab::Crosstab) -> Vec<String> {
 pub(super) fn sample_words(sample: &str) -> &'static str {
     match sample {
         "submitted" => "Utvalg: bare innsendte svar",
-        _ => "Utvalg: alle som har svart minst på kommune og inngangsspørsmålet",
+        _ => {
+            "Utvalg: alle analyserbare svar (kommunen, og inngangsspørsmålet der skjemaet har et, er besvart)"
+        }
     }
 }
 

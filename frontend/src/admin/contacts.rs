@@ -78,7 +78,7 @@ pub(super) fn Contacts() -> impl IntoView {
             {move || editing.get().map(|c| view! { <ContactForm c=c editing=editing message=message reload=Callback::new(move |_| load()) /> })}
             <table class="rates list">
                 <caption>{move || format!("{} kontakter", contacts.get().len())}</caption>
-                <thead><tr><th scope="col">"Kommune"</th><th scope="col">"Type"</th><th scope="col">"Navn"</th><th scope="col">"E-post"</th><th scope="col">"Status"</th><th scope="col">""</th></tr></thead>
+                <thead><tr><th scope="col">"Kommune (bydel)"</th><th scope="col">"Type"</th><th scope="col">"Navn"</th><th scope="col">"E-post"</th><th scope="col">"Status"</th><th scope="col">""</th></tr></thead>
                 <tbody>
                     <For each=move || contacts.get() key=|c| (c.id, c.email.clone(), c.active, c.name.clone(), c.kind.clone()) let:c>
                         {
@@ -94,7 +94,10 @@ pub(super) fn Contacts() -> impl IntoView {
                             let edit = c.clone();
                             view! {
                                 <tr>
-                                    <td>{format!("{} {}", c.municipality_number, c.municipality)}</td>
+                                    <td>{match &c.district_number {
+                                        Some(d) => format!("{} {} – bydel {d}", c.municipality_number, c.municipality),
+                                        None => format!("{} {}", c.municipality_number, c.municipality),
+                                    }}</td>
                                     <td>{c.kind.clone()}</td>
                                     <td>{c.name.clone().unwrap_or_default()}</td>
                                     <td>{c.email.clone()}</td>

@@ -137,9 +137,14 @@ pub(super) fn Waves() -> impl IntoView {
                 <textarea id="wave-template" rows="12" prop:value=move || template.get()
                     on:input=move |ev| template.set(event_target_value(&ev))></textarea>
                 <button type="button" on:click=show>"Forhåndsvis"</button>
-                {move || preview.get().map(|p| {
-                    let first = p.first.unwrap_or(api::admin::PreviewMail { to: String::new(), subject: String::new(), body: String::new() });
-                    view! {
+                {move || preview.get().map(|p| match p.first {
+                    // Nobody to send to: say so, and offer no send button.
+                    None => view! {
+                        <div class="preview" id="wave-preview">
+                            <p><strong>"0 mottakere."</strong>" Ingen kontakter passer valget. Endre mottakere eller runde."</p>
+                        </div>
+                    }.into_any(),
+                    Some(first) => view! {
                         <div class="preview" id="wave-preview">
                             <p><strong>{format!("{} mottakere.", p.recipients)}</strong></p>
                             <p>{format!("Til: {}", first.to)}</p>
@@ -147,7 +152,7 @@ pub(super) fn Waves() -> impl IntoView {
                             <pre>{first.body}</pre>
                             <button class="primary" type="submit">"Send utsendingen"</button>
                         </div>
-                    }
+                    }.into_any(),
                 })}
             </form>
             {move || outcome(message.get())}

@@ -136,7 +136,17 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
     };
     {
         let url = format!("/api/rounds/{}/codebook", enc(&round));
-        spawn_local(async move { codebook.set(get(&url).await.ok()) });
+        spawn_local(async move {
+            let loaded: Option<Codebook> = get(&url).await.ok();
+            // A survey answered by districts counts its responses: one per district.
+            if loaded
+                .as_ref()
+                .is_some_and(|c| c.survey.unit == survey_definitions::RespondentUnit::District)
+            {
+                unit.set("respondent".into());
+            }
+            codebook.set(loaded);
+        });
         let url = format!("/api/research/rounds/{}/variables", enc(&round));
         spawn_local(async move {
             let loaded: Option<Vec<VariableView>> = get(&url).await.ok();
@@ -261,11 +271,15 @@ pub(super) fn Builder(round: String, version: RwSignal<u32>) -> impl IntoView {
                 <input id="etter-variabel" type="text" list="variabler" autocomplete="off"
                     prop:value=move || by_other.get() on:input=move |ev| by_other.set(event_target_value(&ev)) />
             </div>
-            {select("enhet", "Enhet", unit, &[
-                ("respondent", "Respondenter (ett utfylt skjema hver)"),
-                ("municipality-once", "Kommuner, hver telt én gang"),
-                ("municipality-every", "Kommuner, under hver gruppe de har svar i"),
-            ])}
+            {move || if codebook.with(|c| c.as_ref().is_some_and(|c| c.survey.unit == survey_definitions::RespondentUnit::District)) {
+                select("enhet", "Enhet", unit, &[("respondent", "Bydeler (ett svar fra hver)")]).into_any()
+            } else {
+                select("enhet", "Enhet", unit, &[
+                    ("respondent", "Respondenter (ett utfylt skjema hver)"),
+                    ("municipality-once", "Kommuner, hver telt én gang"),
+                    ("municipality-every", "Kommuner, under hver gruppe de har svar i"),
+                ]).into_any()
+            }}
             {select("utvalg", "Utvalg", sample, &[
                 ("analysable", "Alle analyserbare (også ikke innsendte)"),
                 ("submitted", "Bare innsendte svar"),
