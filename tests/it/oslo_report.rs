@@ -4,7 +4,7 @@
 //! both databases — roster rows, amounts per source, a date and an
 //! estimate among them — and `omfang analyse report` writes the report
 //! file's tables with every number the report states beside this round's,
-//! all equal; the response rate counts 15 of 15 districts.
+//! all equal; the response rate and the dashboard count 15 of 15 districts.
 
 use crate::helpers::{fresh_database, on_both_databases};
 use crate::research::omfang;
@@ -51,6 +51,11 @@ on_both_databases! {
         std::fs::write(&csv, districts_csv()).unwrap();
         let out = omfang(&url, &["import", "responses", csv.to_str().unwrap(), "--round", ROUND]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+        // The administrators' dashboard counts the imported districts as sent in.
+        let conn = omfang::db::connect(&url).await.unwrap();
+        let status = omfang::db::status::round_status(&conn, ROUND).await.unwrap();
+        assert_eq!((status.answered, status.municipalities, status.unit.as_str()), (15, 15, "bydeler"));
 
         let out = omfang(&url, &["analyse", "response-rate", "--round", ROUND, "--by", "district", "--format", "json"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -224,7 +224,7 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
             _ => municipality.to_owned(),
         }
     };
-    let submitted: BTreeSet<String> = response::Entity::find()
+    let mut submitted: BTreeSet<String> = response::Entity::find()
         .filter(response::Column::RoundId.eq(r.id))
         .filter(response::Column::Status.eq("submitted"))
         .all(db)
@@ -232,6 +232,15 @@ async fn plan(db: &DatabaseConnection, w: &NewWave) -> Result<Plan, Error> {
         .into_iter()
         .map(|r| unit_of(&r.municipality_number, &r.district_number))
         .collect();
+    // Imported answers count as sent in: no reminder for them.
+    submitted.extend(
+        super::entity::imported_response::Entity::find()
+            .filter(super::entity::imported_response::Column::RoundId.eq(r.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| unit_of(&i.municipality_number, &i.district_number)),
+    );
     let places: std::collections::HashMap<&str, &crate::registry::Municipality> = registry
         .municipalities
         .iter()

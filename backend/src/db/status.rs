@@ -22,10 +22,18 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
         .filter(response::Column::RoundId.eq(r.id))
         .all(db)
         .await?;
+    // Imported answers (an earlier round, paper forms) count as sent in.
+    let imported: Vec<(String, Option<String>)> = super::entity::imported_response::Entity::find()
+        .filter(super::entity::imported_response::Column::RoundId.eq(r.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.municipality_number, i.district_number))
+        .collect();
     let def = r.parsed()?;
     let unit = def.survey.unit;
     if unit == survey_definitions::RespondentUnit::District {
-        return district_status(db, &r, &invitations, &responses).await;
+        return district_status(db, &r, &invitations, &responses, &imported).await;
     }
     let mut status: Vec<MunicipalityStatus> = registry
         .municipalities
@@ -46,7 +54,8 @@ pub async fn round_status(db: &DatabaseConnection, survey_id: &str) -> Result<Ro
             submitted: responses
                 .iter()
                 .filter(|x| x.municipality_number == m.number && x.status == "submitted")
-                .count(),
+                .count()
+                + imported.iter().filter(|(n, _)| *n == m.number).count(),
             branches: responses
                 .iter()
                 .filter(|x| x.municipality_number == m.number && x.status == "submitted")
@@ -151,6 +160,7 @@ async fn district_status(
     r: &round::Model,
     invitations: &[invitation::Model],
     responses: &[response::Model],
+    imported: &[(String, Option<String>)],
 ) -> Result<RoundStatus, Error> {
     use super::entity::district;
     use sea_orm::QueryOrder;
@@ -184,7 +194,7 @@ async fn district_status(
                     .filter(|i| here(&i.district_number))
                     .count(),
                 drafts: count("draft"),
-                submitted: count("submitted"),
+                submitted: count("submitted") + imported.iter().filter(|(_, d)| here(d)).count(),
                 branches: Vec::new(),
             }
         })
