@@ -31,6 +31,9 @@ pub struct RoundView {
     pub registry_year: i32,
     /// The invitation e-mail its definition suggests for waves, if any.
     pub invitation: Option<WaveTemplate>,
+    /// What answers, plural («kommuner», «bydeler»).
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// A definition to load as a new round or a correction.

@@ -228,9 +228,16 @@ pub async fn edit_contact(
 
 impl From<crate::db::round::Model> for RoundView {
     fn from(r: crate::db::round::Model) -> Self {
+        let parsed = r.parsed().ok();
+        let unit = parsed
+            .as_ref()
+            .map_or(survey_definitions::RespondentUnit::Municipality, |d| {
+                d.survey.unit
+            })
+            .plural()
+            .to_owned();
         let invitation =
-            r.parsed()
-                .ok()
+            parsed
                 .and_then(|d| d.survey.invitation)
                 .map(|i| api::admin::WaveTemplate {
                     subject: i.subject,
@@ -238,6 +245,7 @@ impl From<crate::db::round::Model> for RoundView {
                 });
         RoundView {
             invitation,
+            unit,
             survey_id: r.survey_id,
             title: r.title,
             definition_version: r.definition_version,

@@ -66,7 +66,7 @@ pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
         } else {
             "Administrasjon"
         },
-        "Omfangsundersøkelsen",
+        "omfang",
     );
     let auth = RwSignal::new(Auth::Checking);
     // Kept across a failed attempt: only the password is typed again.
@@ -79,7 +79,7 @@ pub fn Admin(#[prop(optional)] research: bool) -> impl IntoView {
     });
     view! {
         <main class="app admin">
-            <h1>{if research { "Omfangsundersøkelsen – analyse" } else { "Omfangsundersøkelsen – administrasjon" }}</h1>
+            <h1>{if research { "omfang – analyse av undersøkelser" } else { "omfang – administrasjon av undersøkelser" }}</h1>
             {move || match auth.get() {
                 Auth::Checking => view! { <p class="status">"Sjekker innlogging …"</p> }.into_any(),
                 Auth::LoggedOut(error) => view! { <LoginForm auth=auth error=error email=email /> }.into_any(),

@@ -35,6 +35,9 @@ pub(super) fn Waves() -> impl IntoView {
             subject.set(t.subject);
             template.set(t.body);
         }
+        // The county and size filters belong to the round left.
+        county.set(String::new());
+        size.set(String::new());
         survey.set(id);
     };
     spawn_local(async move {
@@ -125,12 +128,16 @@ pub(super) fn Waves() -> impl IntoView {
                 </select>
                 {select("wave-kind", "Type", kind, &[("invitation", "Invitasjon"), ("reminder", "Påminnelse (bare til dem som ikke har sendt inn)")])}
                 {select("wave-who", "Mottakere", who, &[("not-invited", "Ikke invitert ennå"), ("not-submitted", "Ikke sendt inn"), ("all", "Alle")])}
-                {input("wave-county", "Bare fylke (fylkesnummer, valgfritt)", county)}
-                <label for="wave-size">"Bare kommunestørrelse"</label>
-                <select id="wave-size" on:change=move |ev| size.set(event_target_value(&ev))>
-                    <option value="">"Alle størrelser"</option>
-                    {api::SizeClass::ALL.into_iter().map(|c| view! { <option value=c.key()>{c.label()}</option> }).collect_view()}
-                </select>
+                // County and size class choose municipalities; a survey
+                // answered by districts has neither to choose by.
+                <div hidden=move || { let s = survey.get(); rounds.with(|r| r.iter().any(|r| r.survey_id == s && r.unit == "bydeler")) }>
+                    {input("wave-county", "Bare fylke (fylkesnummer, valgfritt)", county)}
+                    <label for="wave-size">"Bare kommunestørrelse"</label>
+                    <select id="wave-size" on:change=move |ev| size.set(event_target_value(&ev))>
+                        <option value="">"Alle størrelser"</option>
+                        {api::SizeClass::ALL.into_iter().map(|c| view! { <option value=c.key()>{c.label()}</option> }).collect_view()}
+                    </select>
+                </div>
                 {input("wave-subject", "Emne", subject)}
                 {input("wave-deadline", "Frist ({frist})", deadline)}
                 <label for="wave-template">"Melding: {kommune}, {navn}, {frist}, {lenke} (personlig lenke, må være med) og {avmelding}"</label>
