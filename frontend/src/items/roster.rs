@@ -63,6 +63,17 @@ pub(super) fn Roster(
                                 (id.clone(), id.clone(), c.key.clone(), c.key.clone());
                             let dom = format!("{}-{}-{}", input_id(&id), row + 1, c.key);
                             let number = c.kind.range().is_some();
+                            // The row a message is about is marked.
+                            let id3 = id.clone();
+                            let invalid = move || {
+                                let row_no = (row + 1).to_string();
+                                let bad = ctx
+                                    .problems(&id3)
+                                    .errors
+                                    .iter()
+                                    .any(|e| e.target.as_deref() == Some(row_no.as_str()));
+                                if bad { "true" } else { "false" }
+                            };
                             let value = move || match rows_of(&ctx.answer(&id)).get(row) {
                                 Some(Answer::Map(m)) => m.get(&key).map(as_text).unwrap_or_default(),
                                 _ => String::new(),
@@ -71,7 +82,7 @@ pub(super) fn Roster(
                                 <div class="field">
                                     <label for=dom.clone()>{c.label.clone()}</label>
                                     <input type="text" id=dom class:number=number inputmode=if number { "numeric" } else { "text" }
-                                        aria-describedby=problems_id(&id2)
+                                        aria-describedby=problems_id(&id2) aria-invalid=invalid
                                         prop:value=value
                                         on:input=move |ev| ctx.set(&id2, with_field(ctx.answer(&id2), row, &key2, event_target_value(&ev))) />
                                 </div>

@@ -160,10 +160,26 @@ pub(super) fn roster(
                 None => text_of(raw, 200)
                     .map_err(|e| at(e, &c.label))?
                     .map(|t| Answer::Text(t.trim().to_owned())),
-                Some((lo, hi)) => integer(raw, lo, hi)
-                    .map_err(|e| at(e, &c.label))?
-                    .inspect(|n| *number.get_or_insert(0.0) += n)
-                    .map(Answer::Number),
+                Some((lo, hi)) => {
+                    // «50 %» is how people write a percentage.
+                    let percent = c.kind == crate::model::ColumnKind::Percent;
+                    let trimmed = match raw {
+                        Answer::Text(t) if percent => {
+                            Answer::Text(t.trim().trim_end_matches('%').trim_end().to_owned())
+                        }
+                        other => other.clone(),
+                    };
+                    integer(&trimmed, lo, hi)
+                        .map_err(|mut e| {
+                            if percent && e.code == "not_integer" {
+                                e.message =
+                                    "skriv prosenten som et helt tall, for eksempel 50.".into();
+                            }
+                            at(e, &c.label)
+                        })?
+                        .inspect(|n| *number.get_or_insert(0.0) += n)
+                        .map(Answer::Number)
+                }
             };
             if let Some(v) = value {
                 row.insert(c.key.clone(), v);
@@ -253,6 +269,13 @@ mod tests {
         assert_eq!(e.message, "Rad 1, Stillingsprosent: fyll inn også dette.");
         let e = roster(&Answer::List(vec![row("A", "150")]), &columns, 10).unwrap_err();
         assert_eq!(e.code, "out_of_range");
+        let (clean, _) = roster(&Answer::List(vec![row("A", "50 %")]), &columns, 10).unwrap();
+        assert_eq!(clean.len(), 1, "«50 %» is a percentage");
+        let e = roster(&Answer::List(vec![row("A", "halv")]), &columns, 10).unwrap_err();
+        assert_eq!(
+            e.message,
+            "Rad 1, Stillingsprosent: skriv prosenten som et helt tall, for eksempel 50."
+        );
         let e = roster(&answer, &columns, 1).unwrap_err();
         assert_eq!(e.code, "too_many_rows");
     }
