@@ -170,6 +170,8 @@ on_both_databases! {
         assert_eq!((status.unit.as_str(), status.municipalities, status.answered), ("bydeler", 15, 0));
         assert!(status.status.iter().any(|s| s.name == "Frogner" && s.drafts == 1), "{:?}", status.status);
         assert!(status.by_county.is_empty() && status.by_size_class.is_empty());
+        let csv = omfang::db::status::status_csv(&status).unwrap();
+        assert!(csv.starts_with("\u{feff}bydelsnummer;bydel;"), "{csv}");
         let korus = omfang::db::status::round_status(&app.conn, "korus-2025").await.unwrap();
         assert_eq!((korus.unit.as_str(), korus.municipalities), ("kommuner", 357));
         assert!(korus.status.iter().all(|s| s.drafts == 0), "nothing of the Oslo round in KORUS's");

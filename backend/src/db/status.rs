@@ -222,9 +222,16 @@ pub fn status_csv(s: &RoundStatus) -> Result<String, Error> {
         .delimiter(b';')
         .from_writer(Vec::new());
     let fail = |e: csv::Error| Error::Config(format!("writing CSV: {e}"));
+    // A district survey's rows are districts (their municipality's county
+    // and size class).
+    let (number, name) = if s.unit == survey_definitions::RespondentUnit::District.plural() {
+        ("bydelsnummer", "bydel")
+    } else {
+        ("kommunenummer", "kommune")
+    };
     w.write_record([
-        "kommunenummer",
-        "kommune",
+        number,
+        name,
         "fylke",
         "storrelse",
         "invitert",
