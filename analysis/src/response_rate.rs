@@ -25,6 +25,20 @@ fn percent(a: u64, b: u64) -> f64 {
     }
 }
 
+/// The values of `column` (municipality or district numbers) among the
+/// respondents in the sample.
+fn answered(ds: &Dataset, column: Option<&str>, cleaning: &Cleaning) -> BTreeSet<String> {
+    column
+        .and_then(|name| ds.column(name))
+        .map(|c| {
+            (0..ds.len())
+                .filter(|&r| cleaning.included[r])
+                .map(|r| c.text(r))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Counts the city districts of `registry` with a respondent in the
 /// sample, one group per municipality with districts.
 fn district_rate(
@@ -33,17 +47,7 @@ fn district_rate(
     cleaning: &Cleaning,
     registry: &Registry,
 ) -> ResponseRate {
-    let answered: BTreeSet<String> = roles
-        .district
-        .as_deref()
-        .and_then(|d| ds.column(d))
-        .map(|c| {
-            (0..ds.len())
-                .filter(|&r| cleaning.included[r])
-                .map(|r| c.text(r))
-                .collect()
-        })
-        .unwrap_or_default();
+    let answered = answered(ds, roles.district.as_deref(), cleaning);
     let mut groups: BTreeMap<String, RateGroup> = BTreeMap::new();
     let mut districts: Vec<_> = registry.districts.iter().collect();
     districts.sort();
@@ -103,15 +107,7 @@ pub fn response_rate(
     if by == RateBy::District {
         return district_rate(ds, roles, cleaning, registry);
     }
-    let answered: BTreeSet<String> = ds
-        .column(&roles.municipality)
-        .map(|c| {
-            (0..ds.len())
-                .filter(|&r| cleaning.included[r])
-                .map(|r| c.text(r))
-                .collect()
-        })
-        .unwrap_or_default();
+    let answered = answered(ds, Some(&roles.municipality), cleaning);
     // (order, key) → (label, answered, all, (number, name) not answered).
     type Tally = (String, u64, u64, Vec<(String, String)>);
     let mut groups: BTreeMap<(u32, String), Tally> = BTreeMap::new();

@@ -122,14 +122,7 @@ pub fn answer_text(
                     _ => None,
                 })
                 .collect();
-            let sum: f64 = m
-                .values()
-                .filter_map(|v| match v {
-                    Answer::Number(n) => Some(*n),
-                    _ => None,
-                })
-                .sum();
-            parts.push(format!("sum {} kr", kroner(sum)));
+            parts.push(format!("sum {} kr", kroner(number_sum(m))));
             parts.join("; ")
         }
         (ItemKind::Roster { columns, .. }, Answer::List(rows)) => rows
@@ -173,6 +166,16 @@ pub fn lower_first(text: &str) -> String {
         .next()
         .map(|c| c.to_lowercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// The sum of the numbers among a grid answer's rows.
+pub fn number_sum(rows: &std::collections::BTreeMap<String, Answer>) -> f64 {
+    rows.values()
+        .filter_map(|v| match v {
+            Answer::Number(n) => Some(*n),
+            _ => None,
+        })
+        .sum()
 }
 
 /// Whole kroner with a space between thousands: «1 250 000».

@@ -157,16 +157,10 @@ pub(super) fn CountGrid(
     let sum = {
         let item = item.clone();
         move || match survey_definitions::normalize(&item, &ctx.answer(&item.id)) {
-            Ok(Answer::Map(m)) => {
-                let total: f64 = m
-                    .values()
-                    .filter_map(|v| match v {
-                        Answer::Number(n) => Some(*n),
-                        _ => None,
-                    })
-                    .sum();
-                format!("{} kr", crate::format::kroner(total))
-            }
+            Ok(Answer::Map(m)) => format!(
+                "{} kr",
+                crate::format::kroner(crate::format::number_sum(&m))
+            ),
             Ok(_) => "0 kr".to_owned(),
             Err(_) => "–".to_owned(),
         }
