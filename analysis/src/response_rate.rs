@@ -39,6 +39,29 @@ fn answered(ds: &Dataset, column: Option<&str>, cleaning: &Cleaning) -> BTreeSet
         .unwrap_or_default()
 }
 
+/// The rate of `groups` with their total.
+fn with_total(
+    by: RateBy,
+    registry: &Registry,
+    cleaning: &Cleaning,
+    groups: Vec<RateGroup>,
+) -> ResponseRate {
+    let (a, m) = groups
+        .iter()
+        .fold((0, 0), |t, g| (t.0 + g.answered, t.1 + g.municipalities));
+    ResponseRate {
+        by,
+        registry_year: registry.year,
+        sample: cleaning.sample.name().into(),
+        groups,
+        total: RateTotal {
+            answered: a,
+            municipalities: m,
+            percent: percent(a, m),
+        },
+    }
+}
+
 /// Counts the city districts of `registry` with a respondent in the
 /// sample, one group per municipality with districts.
 fn district_rate(
@@ -79,20 +102,7 @@ fn district_rate(
             g
         })
         .collect();
-    let (a, m) = groups
-        .iter()
-        .fold((0, 0), |t, g| (t.0 + g.answered, t.1 + g.municipalities));
-    ResponseRate {
-        by: RateBy::District,
-        registry_year: registry.year,
-        sample: cleaning.sample.name().into(),
-        groups,
-        total: RateTotal {
-            answered: a,
-            municipalities: m,
-            percent: percent(a, m),
-        },
-    }
+    with_total(RateBy::District, registry, cleaning, groups)
 }
 
 /// Counts the municipalities of `registry` with a respondent in the sample
@@ -167,20 +177,7 @@ pub fn response_rate(
             }
         })
         .collect();
-    let (a, m) = groups
-        .iter()
-        .fold((0, 0), |t, g| (t.0 + g.answered, t.1 + g.municipalities));
-    ResponseRate {
-        by,
-        registry_year: registry.year,
-        sample: cleaning.sample.name().into(),
-        groups,
-        total: RateTotal {
-            answered: a,
-            municipalities: m,
-            percent: percent(a, m),
-        },
-    }
+    with_total(by, registry, cleaning, groups)
 }
 
 /// How a response rate is written out (the terminal, CSV, figures).

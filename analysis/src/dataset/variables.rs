@@ -157,15 +157,6 @@ fn expand(
             Measure::Scale,
             Vec::new(),
         )),
-        // Dates stay `YYYY-MM-DD` text (SPSS reads them as strings).
-        ItemKind::Date => out.push(var(
-            name.into(),
-            label.into(),
-            Part::Whole,
-            Storage::Text,
-            Measure::Nominal,
-            Vec::new(),
-        )),
         // Kroner can pass an i32: a decimal column holds them exactly.
         ItemKind::Money { .. } => out.push(var(
             name.into(),
@@ -320,10 +311,12 @@ fn expand(
                 ));
             }
         }
+        // Dates stay `YYYY-MM-DD` text (SPSS reads them as strings).
         ItemKind::Text { .. }
         | ItemKind::LongText { .. }
         | ItemKind::Specify { .. }
-        | ItemKind::Registry { .. } => out.push(var(
+        | ItemKind::Registry { .. }
+        | ItemKind::Date => out.push(var(
             name.into(),
             label.into(),
             Part::Whole,
